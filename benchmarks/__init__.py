@@ -1,0 +1,1 @@
+"""Ratio benchmarks against PyTorch, run in one process. Printed, never asserted on time."""

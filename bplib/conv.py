@@ -1,0 +1,329 @@
+"""The convolution layer: forward, backward, and the two ways to read its backward pass.
+
+All image tensors are NCHW. "Convolution" here is cross-correlation (no kernel flip),
+as in PyTorch and in the article's formula
+
+    z[n, f, i, j] = sum_{c,u,v} w[f, c, u, v] * x[n, c, i*s + u - p, j*s + v - p] + b[f]
+
+Output size along one axis: Ho = (H + 2p - KH) // s + 1.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._checks import as_float_array, check_int
+
+__all__ = [
+    "ConvCache",
+    "conv_output_size",
+    "conv2d_forward",
+    "conv2d_backward",
+    "conv_transpose2d",
+    "rot180",
+    "dilate",
+    "conv_full",
+    "bp2_full_conv",
+    "conv2d_forward_loops",
+    "conv2d_backward_loops",
+]
+
+
+def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
+    """Output length along one axis: (size + 2*padding - kernel) // stride + 1."""
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+class ConvCache(NamedTuple):
+    """What conv2d_forward keeps for the backward pass."""
+
+    x_shape: tuple  # (N, C, H, W) of the unpadded input
+    cols: np.ndarray  # (C*KH*KW, N*Ho*Wo): every receptive field as a column (im2col)
+    w: np.ndarray  # (F, C, KH, KW)
+    stride: int
+    padding: int
+
+    def __repr__(self) -> str:
+        return (
+            f"ConvCache(x_shape={self.x_shape}, cols.shape={self.cols.shape}, "
+            f"w.shape={self.w.shape}, stride={self.stride}, padding={self.padding})"
+        )
+
+
+def _check_conv(x, w, b, stride, padding, fn="conv2d_forward"):
+    x = as_float_array(x, "x", fn, ndim=4)
+    w = as_float_array(w, "w", fn, ndim=4)
+    stride = check_int(stride, "stride", fn, 1)
+    padding = check_int(padding, "padding", fn, 0)
+    N, C, H, W = x.shape
+    F, Cw, KH, KW = w.shape
+    if Cw != C:
+        raise ValueError(
+            f"{fn}: kernel depth {Cw} != input channels {C} "
+            f"(w.shape={w.shape}, x.shape={x.shape}); a kernel's depth must equal the "
+            "number of input channels"
+        )
+    if KH > H + 2 * padding or KW > W + 2 * padding:
+        raise ValueError(
+            f"{fn}: kernel {KH}x{KW} is larger than the padded input "
+            f"{H + 2 * padding}x{W + 2 * padding} (x.shape={x.shape}, w.shape={w.shape}, "
+            f"padding={padding})"
+        )
+    if b is not None:
+        b = as_float_array(b, "b", fn, ndim=1)
+        if b.shape[0] != F:
+            raise ValueError(
+                f"{fn}: bias length {b.shape[0]} != number of kernels {F} "
+                f"(b.shape={b.shape}, w.shape={w.shape})"
+            )
+    return x, w, b, stride, padding
+
+
+def _windows(xp: np.ndarray, KH: int, KW: int, Ho: int, Wo: int, s: int) -> np.ndarray:
+    """im2col: (N, C, Hp, Wp) -> (C*KH*KW, N*Ho*Wo), one column per receptive field.
+
+    Rows are (c, u, v), columns (n, i, j). The loop runs over the KH*KW kernel offsets,
+    never over pixels: each step copies one strided slice of the whole batch.
+    """
+    N, C = xp.shape[:2]
+    xs = xp.transpose(1, 0, 2, 3)  # (C, N, Hp, Wp) view: keeps each copy's rows contiguous
+    cols = np.empty((C, KH, KW, N, Ho, Wo), dtype=xp.dtype)
+    for u in range(KH):
+        for v in range(KW):
+            cols[:, u, v] = xs[:, :, u : u + s * (Ho - 1) + 1 : s, v : v + s * (Wo - 1) + 1 : s]
+    return cols.reshape(C * KH * KW, N * Ho * Wo)
+
+
+def _col2im(dcols: np.ndarray, N, C, KH, KW, Ho, Wo, s, Hp, Wp) -> np.ndarray:
+    """The adjoint of _windows: add every column back onto its receptive field.
+
+    dcols (C*KH*KW, N*Ho*Wo) -> (C, N, Hp, Wp); overlapping windows add up.
+    """
+    dcols = dcols.reshape(C, KH, KW, N, Ho, Wo)
+    dxs = np.zeros((C, N, Hp, Wp), dtype=dcols.dtype)
+    for u in range(KH):
+        for v in range(KW):
+            dxs[:, :, u : u + s * (Ho - 1) + 1 : s, v : v + s * (Wo - 1) + 1 : s] += dcols[:, u, v]
+    return dxs
+
+
+def conv2d_forward(x, w, b, stride: int = 1, padding: int = 0):
+    """Convolution layer forward pass (cross-correlation, as in PyTorch).
+
+    x (N, C, H, W), w (F, C, KH, KW), b (F,) -> z (N, F, Ho, Wo) with
+    Ho = (H + 2*padding - KH) // stride + 1 (same for Wo).
+    Returns (z, cache); all arithmetic in x.dtype.
+    """
+    x, w, b, s, p = _check_conv(x, w, b, stride, padding)
+    w = w.astype(x.dtype, copy=False)
+    N, C, H, W = x.shape
+    F, _, KH, KW = w.shape
+    Ho, Wo = conv_output_size(H, KH, s, p), conv_output_size(W, KW, s, p)
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p else x
+    cols = _windows(xp, KH, KW, Ho, Wo, s)
+    zf = w.reshape(F, -1) @ cols  # (F, N*Ho*Wo): one matrix product for the whole batch
+    if b is not None:
+        zf += b.astype(x.dtype, copy=False)[:, None]
+    z = zf.reshape(F, N, Ho, Wo).transpose(1, 0, 2, 3).copy()
+    return z, ConvCache((N, C, H, W), cols, w, s, p)
+
+
+def conv2d_backward(dz, cache: ConvCache):
+    """Convolution layer backward pass.
+
+    dz (N, F, Ho, Wo) = dC/dz. Returns (dx (N, C, H, W), dw (F, C, KH, KW), db (F,)):
+    db sums the error map (the article's BP3), dw slides the error map over the input
+    (BP4), dx is the transposed convolution of the error map (BP2).
+    """
+    if not isinstance(cache, ConvCache):
+        raise TypeError(f"conv2d_backward: cache must be the ConvCache from conv2d_forward, got {type(cache).__name__}")
+    N, C, H, W = cache.x_shape
+    F, _, KH, KW = cache.w.shape
+    s, p = cache.stride, cache.padding
+    Ho, Wo = conv_output_size(H, KH, s, p), conv_output_size(W, KW, s, p)
+    dz = as_float_array(dz, "dz", "conv2d_backward", ndim=4)
+    if dz.shape != (N, F, Ho, Wo):
+        raise ValueError(
+            f"conv2d_backward: dz.shape={dz.shape} does not match the forward output "
+            f"shape {(N, F, Ho, Wo)}"
+        )
+    dz = dz.astype(cache.cols.dtype, copy=False)
+    db = dz.sum(axis=(0, 2, 3))
+    # dw[f, k] = sum over (n, i, j) of dz[n, f, i, j] * cols[k, (n, i, j)], as one product
+    dz_rows = np.ascontiguousarray(dz.transpose(0, 2, 3, 1)).reshape(-1, F)  # ((n,i,j), f)
+    dw = (cache.cols @ dz_rows).T.reshape(F, C, KH, KW)
+    dx = _transpose_conv(dz, cache.w, s, p, (H, W))
+    return dx, dw, db
+
+
+def _transpose_conv(d, w, s, p, hw):
+    """d (N, F, Ho, Wo) -> (N, C, H, W): columns w^T d, added back onto their windows."""
+    N, F, Ho, Wo = d.shape
+    _, C, KH, KW = w.shape
+    H, W = hw
+    d_f = np.ascontiguousarray(d.transpose(1, 0, 2, 3)).reshape(F, -1)  # (F, N*Ho*Wo)
+    dcols = w.reshape(F, -1).T @ d_f  # (C*KH*KW, N*Ho*Wo)
+    # Rows/cols past the last window (when (H + 2p - KH) % s != 0) get no gradient.
+    dxs = _col2im(dcols, N, C, KH, KW, Ho, Wo, s, H + 2 * p, W + 2 * p)
+    return dxs[:, :, p : p + H, p : p + W].transpose(1, 0, 2, 3).copy()
+
+
+def conv_transpose2d(d, w, stride: int = 1, padding: int = 0, output_hw=None):
+    """Transposed convolution: the adjoint of conv2d_forward (without bias).
+
+    d (N, F, Ho, Wo), w (F, C, KH, KW) -> (N, C, H, W), equal to conv2d_backward's dx.
+    By default H = (Ho - 1)*stride - 2*padding + KH; with stride > 1 several input sizes
+    give the same Ho, and output_hw=(H, W) picks one.
+    """
+    fn = "conv_transpose2d"
+    d = as_float_array(d, "d", fn, ndim=4)
+    w = as_float_array(w, "w", fn, ndim=4).astype(d.dtype, copy=False)
+    s = check_int(stride, "stride", fn, 1)
+    p = check_int(padding, "padding", fn, 0)
+    N, F, Ho, Wo = d.shape
+    Fw, C, KH, KW = w.shape
+    if Fw != F:
+        raise ValueError(
+            f"{fn}: d has {F} channels but w has {Fw} kernels (d.shape={d.shape}, "
+            f"w.shape={w.shape}); expected d.shape[1] == w.shape[0]"
+        )
+    if output_hw is None:
+        H, W = (Ho - 1) * s - 2 * p + KH, (Wo - 1) * s - 2 * p + KW
+        if H < 1 or W < 1:
+            raise ValueError(f"{fn}: padding {p} is too large for d.shape={d.shape}, w.shape={w.shape}")
+    else:
+        H, W = (check_int(v, "output_hw", fn, 1) for v in output_hw)
+        if (conv_output_size(H, KH, s, p), conv_output_size(W, KW, s, p)) != (Ho, Wo) or KH > H + 2 * p or KW > W + 2 * p:
+            raise ValueError(
+                f"{fn}: output_hw={(H, W)} is not an input size that a {KH}x{KW} "
+                f"convolution with stride {s}, padding {p} maps to {Ho}x{Wo}"
+            )
+    return _transpose_conv(d, w, s, p, (H, W))
+
+
+def rot180(w):
+    """Rotate kernels by 180 degrees: flip the last two axes. (..., KH, KW) -> same shape."""
+    w = np.asarray(w)
+    if w.ndim < 2:
+        raise ValueError(f"rot180: expected at least 2-D (..., KH, KW), got shape {w.shape}")
+    return w[..., ::-1, ::-1].copy()
+
+
+def dilate(d, stride: int):
+    """Insert (stride - 1) zeros between the entries of the last two axes.
+
+    d (..., Ho, Wo) -> (..., (Ho-1)*stride + 1, (Wo-1)*stride + 1). With this, a strided
+    convolution's error map becomes a stride-1 error map.
+    """
+    d = np.asarray(d)
+    s = check_int(stride, "stride", "dilate", 1)
+    if d.ndim < 2:
+        raise ValueError(f"dilate: expected at least 2-D (..., Ho, Wo), got shape {d.shape}")
+    Ho, Wo = d.shape[-2:]
+    out = np.zeros(d.shape[:-2] + ((Ho - 1) * s + 1, (Wo - 1) * s + 1), dtype=d.dtype)
+    out[..., ::s, ::s] = d
+    return out
+
+
+def conv_full(d, k):
+    """Full convolution (cross-correlation over d zero-padded by K-1 on every side).
+
+    d (N, F, Ho, Wo), k (F, C, KH, KW) -> (N, C, Ho + KH - 1, Wo + KW - 1), summed over F:
+    out[n, c] = sum_f corr(pad(d[n, f], K-1), k[f, c]). With k = rot180(w) this is the
+    article's conv_full(delta, rot180(W)).
+    """
+    fn = "conv_full"
+    d = as_float_array(d, "d", fn, ndim=4)
+    k = as_float_array(k, "k", fn, ndim=4)
+    if k.shape[0] != d.shape[1]:
+        raise ValueError(
+            f"{fn}: d has {d.shape[1]} channels but k has {k.shape[0]} kernels "
+            f"(d.shape={d.shape}, k.shape={k.shape})"
+        )
+    KH, KW = k.shape[2:]
+    dp = np.pad(d, ((0, 0), (0, 0), (KH - 1, KH - 1), (KW - 1, KW - 1)))
+    out, _ = conv2d_forward(dp, k.transpose(1, 0, 2, 3), None)
+    return out
+
+
+def bp2_full_conv(delta, w, stride: int = 1, padding: int = 0, output_hw=None):
+    """The article's BP2, generalised: dC/da = crop(conv_full(dilate(delta), rot180(w))).
+
+    delta (N, F, Ho, Wo), w (F, C, KH, KW) -> (N, C, H, W). Dilate by the stride, full
+    convolution with the flipped kernels, crop the padding; rows that no window reached
+    (when (H + 2p - KH) % stride != 0) get zeros. Equals conv_transpose2d.
+    """
+    fn = "bp2_full_conv"
+    delta = as_float_array(delta, "delta", fn, ndim=4)
+    w = as_float_array(w, "w", fn, ndim=4)
+    s = check_int(stride, "stride", fn, 1)
+    p = check_int(padding, "padding", fn, 0)
+    N, F, Ho, Wo = delta.shape
+    _, C, KH, KW = w.shape
+    full = conv_full(dilate(delta, s), rot180(w))  # covers rows 0 .. s*(Ho-1)+KH-1 of the padded input
+    if output_hw is None:
+        H, W = (Ho - 1) * s - 2 * p + KH, (Wo - 1) * s - 2 * p + KW
+    else:
+        H, W = output_hw
+    padded = np.zeros((N, C, max(H + 2 * p, full.shape[2]), max(W + 2 * p, full.shape[3])), full.dtype)
+    padded[:, :, : full.shape[2], : full.shape[3]] = full
+    return padded[:, :, p : p + H, p : p + W]
+
+
+# --- Teaching twins: the article's sums as plain loops -----------------------------------
+
+
+def conv2d_forward_loops(x, w, b, stride: int = 1, padding: int = 0):
+    """conv2d_forward written as the article's sums, one output cell at a time.
+
+    Slow on purpose: it reads like z[n,f,i,j] = sum_{c,u,v} w[f,c,u,v] * x[n,c,i*s+u,j*s+v] + b[f].
+    Returns z (N, F, Ho, Wo) only.
+    """
+    x, w, b, s, p = _check_conv(x, w, b, stride, padding, fn="conv2d_forward_loops")
+    N, C, H, W = x.shape
+    F, _, KH, KW = w.shape
+    Ho, Wo = conv_output_size(H, KH, s, p), conv_output_size(W, KW, s, p)
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    z = np.zeros((N, F, Ho, Wo), dtype=x.dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(Ho):
+                for j in range(Wo):
+                    total = 0.0
+                    for c in range(C):
+                        for u in range(KH):
+                            for v in range(KW):
+                                total += w[f, c, u, v] * xp[n, c, i * s + u, j * s + v]
+                    z[n, f, i, j] = total + (b[f] if b is not None else 0.0)
+    return z
+
+
+def conv2d_backward_loops(dz, x, w, stride: int = 1, padding: int = 0):
+    """conv2d_backward as the article's chain-rule sums (slow on purpose).
+
+    dz (N, F, Ho, Wo), x (N, C, H, W), w (F, C, KH, KW) -> (dx, dw, db):
+    db[f] = sum delta;  dw[f,c,u,v] = sum_{n,i,j} delta[n,f,i,j] * x[n,c,i*s+u,j*s+v];
+    dx: every output cell hands delta * w back to each input pixel its window touched.
+    """
+    x, w, _, s, p = _check_conv(x, w, None, stride, padding, fn="conv2d_backward_loops")
+    N, C, H, W = x.shape
+    F, _, KH, KW = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    dxp = np.zeros_like(xp)
+    dw = np.zeros_like(w)
+    db = np.zeros(F, dtype=x.dtype)
+    Ho, Wo = dz.shape[2:]
+    for n in range(N):
+        for f in range(F):
+            for i in range(Ho):
+                for j in range(Wo):
+                    delta = dz[n, f, i, j]
+                    db[f] += delta
+                    for c in range(C):
+                        for u in range(KH):
+                            for v in range(KW):
+                                dw[f, c, u, v] += delta * xp[n, c, i * s + u, j * s + v]
+                                dxp[n, c, i * s + u, j * s + v] += delta * w[f, c, u, v]
+    return dxp[:, :, p : p + H, p : p + W], dw, db
