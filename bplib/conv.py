@@ -10,6 +10,7 @@ Output size along one axis: Ho = (H + 2p - KH) // s + 1.
 
 from __future__ import annotations
 
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -40,14 +41,14 @@ class ConvCache(NamedTuple):
     """What conv2d_forward keeps for the backward pass."""
 
     x_shape: tuple  # (N, C, H, W) of the unpadded input
-    cols: np.ndarray  # (C*KH*KW, N*Ho*Wo): every receptive field as a column (im2col)
+    xp: np.ndarray  # (N, C, H + 2p, W + 2p): the zero-padded input
     w: np.ndarray  # (F, C, KH, KW)
     stride: int
     padding: int
 
     def __repr__(self) -> str:
         return (
-            f"ConvCache(x_shape={self.x_shape}, cols.shape={self.cols.shape}, "
+            f"ConvCache(x_shape={self.x_shape}, xp.shape={self.xp.shape}, "
             f"w.shape={self.w.shape}, stride={self.stride}, padding={self.padding})"
         )
 
@@ -81,28 +82,54 @@ def _check_conv(x, w, b, stride, padding, fn="conv2d_forward"):
     return x, w, b, stride, padding
 
 
+# --- The fast path ------------------------------------------------------------------------
+# im2col + one matrix product per chunk of images. Chunks keep each im2col matrix about
+# a megabyte, so it stays in cache between being written and being multiplied, and the
+# scratch buffers are reused across calls: on many machines allocating (and first
+# touching) fresh multi-megabyte temporaries costs more than the arithmetic.
+
+_CHUNK_ELEMS = 1 << 18  # target size of one chunk's im2col matrix, in elements
+_scratch = threading.local()
+
+
+def _buffer(name: str, shape: tuple, dtype) -> np.ndarray:
+    """A reusable scratch array (contents undefined) of this shape; never returned to callers."""
+    pool = _scratch.__dict__.setdefault("pool", {})
+    n = int(np.prod(shape))
+    buf = pool.get((name, np.dtype(dtype)))
+    if buf is None or buf.size < n:
+        buf = pool[(name, np.dtype(dtype))] = np.empty(max(n, 1), dtype=dtype)
+    return buf[:n].reshape(shape)
+
+
+def _chunks(N: int, per_image: int):
+    step = max(1, _CHUNK_ELEMS // max(per_image, 1))
+    return [(n0, min(N, n0 + step)) for n0 in range(0, N, step)]
+
+
 def _windows(xp: np.ndarray, KH: int, KW: int, Ho: int, Wo: int, s: int) -> np.ndarray:
-    """im2col: (N, C, Hp, Wp) -> (C*KH*KW, N*Ho*Wo), one column per receptive field.
+    """im2col: (n, C, Hp, Wp) -> (C*KH*KW, n*Ho*Wo), one column per receptive field.
 
     Rows are (c, u, v), columns (n, i, j). The loop runs over the KH*KW kernel offsets,
-    never over pixels: each step copies one strided slice of the whole batch.
+    never over pixels: each step copies one strided slice of the whole chunk.
     """
-    N, C = xp.shape[:2]
-    xs = xp.transpose(1, 0, 2, 3)  # (C, N, Hp, Wp) view: keeps each copy's rows contiguous
-    cols = np.empty((C, KH, KW, N, Ho, Wo), dtype=xp.dtype)
+    n, C = xp.shape[:2]
+    xs = xp.transpose(1, 0, 2, 3)  # (C, n, Hp, Wp) view: keeps each copy's rows contiguous
+    cols = _buffer("cols", (C, KH, KW, n, Ho, Wo), xp.dtype)
     for u in range(KH):
         for v in range(KW):
             cols[:, u, v] = xs[:, :, u : u + s * (Ho - 1) + 1 : s, v : v + s * (Wo - 1) + 1 : s]
-    return cols.reshape(C * KH * KW, N * Ho * Wo)
+    return cols.reshape(C * KH * KW, n * Ho * Wo)
 
 
-def _col2im(dcols: np.ndarray, N, C, KH, KW, Ho, Wo, s, Hp, Wp) -> np.ndarray:
+def _col2im(dcols: np.ndarray, n, C, KH, KW, Ho, Wo, s, Hp, Wp) -> np.ndarray:
     """The adjoint of _windows: add every column back onto its receptive field.
 
-    dcols (C*KH*KW, N*Ho*Wo) -> (C, N, Hp, Wp); overlapping windows add up.
+    dcols (C*KH*KW, n*Ho*Wo) -> (C, n, Hp, Wp); overlapping windows add up.
     """
-    dcols = dcols.reshape(C, KH, KW, N, Ho, Wo)
-    dxs = np.zeros((C, N, Hp, Wp), dtype=dcols.dtype)
+    dcols = dcols.reshape(C, KH, KW, n, Ho, Wo)
+    dxs = _buffer("dxs", (C, n, Hp, Wp), dcols.dtype)
+    dxs.fill(0)
     for u in range(KH):
         for v in range(KW):
             dxs[:, :, u : u + s * (Ho - 1) + 1 : s, v : v + s * (Wo - 1) + 1 : s] += dcols[:, u, v]
@@ -122,12 +149,16 @@ def conv2d_forward(x, w, b, stride: int = 1, padding: int = 0):
     F, _, KH, KW = w.shape
     Ho, Wo = conv_output_size(H, KH, s, p), conv_output_size(W, KW, s, p)
     xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p else x
-    cols = _windows(xp, KH, KW, Ho, Wo, s)
-    zf = w.reshape(F, -1) @ cols  # (F, N*Ho*Wo): one matrix product for the whole batch
+    wm = w.reshape(F, -1)
+    z = np.empty((N, F, Ho * Wo), dtype=x.dtype)
+    for n0, n1 in _chunks(N, C * KH * KW * Ho * Wo):
+        cols = _windows(xp[n0:n1], KH, KW, Ho, Wo, s)
+        zc = np.matmul(wm, cols, out=_buffer("zc", (F, cols.shape[1]), x.dtype))
+        z[n0:n1] = zc.reshape(F, n1 - n0, Ho * Wo).transpose(1, 0, 2)
+    z = z.reshape(N, F, Ho, Wo)
     if b is not None:
-        zf += b.astype(x.dtype, copy=False)[:, None]
-    z = zf.reshape(F, N, Ho, Wo).transpose(1, 0, 2, 3).copy()
-    return z, ConvCache((N, C, H, W), cols, w, s, p)
+        z += b.astype(x.dtype, copy=False)[None, :, None, None]
+    return z, ConvCache((N, C, H, W), xp, w, s, p)
 
 
 def conv2d_backward(dz, cache: ConvCache):
@@ -149,13 +180,26 @@ def conv2d_backward(dz, cache: ConvCache):
             f"conv2d_backward: dz.shape={dz.shape} does not match the forward output "
             f"shape {(N, F, Ho, Wo)}"
         )
-    dz = dz.astype(cache.cols.dtype, copy=False)
+    dz = dz.astype(cache.xp.dtype, copy=False)
     db = dz.sum(axis=(0, 2, 3))
-    # dw[f, k] = sum over (n, i, j) of dz[n, f, i, j] * cols[k, (n, i, j)], as one product
-    dz_rows = np.ascontiguousarray(dz.transpose(0, 2, 3, 1)).reshape(-1, F)  # ((n,i,j), f)
-    dw = (cache.cols @ dz_rows).T.reshape(F, C, KH, KW)
+    dwT = np.zeros((C * KH * KW, F), dtype=dz.dtype)
+    for n0, n1, d_f in _error_chunks(dz, C * KH * KW):
+        # dw[f, k] = sum over (n, i, j) of dz[n, f, i, j] * cols[k, (n, i, j)]: the error
+        # map slid over the input, as one matrix product per chunk (im2col is recomputed:
+        # cheaper than keeping the whole im2col matrix from the forward pass)
+        cols = _windows(cache.xp[n0:n1], KH, KW, Ho, Wo, s)
+        dwT += np.matmul(cols, d_f.T, out=_buffer("dwc", dwT.shape, dz.dtype))
     dx = _transpose_conv(dz, cache.w, s, p, (H, W))
-    return dx, dw, db
+    return dx, dwT.T.reshape(F, C, KH, KW).copy(), db
+
+
+def _error_chunks(d, per_col: int):
+    """Yield (n0, n1, d_f) with d_f (F, n*Ho*Wo) = the chunk's error maps, channel-major."""
+    N, F, Ho, Wo = d.shape
+    for n0, n1 in _chunks(N, per_col * Ho * Wo):
+        d_f = _buffer("d_f", (F, n1 - n0, Ho * Wo), d.dtype)
+        d_f[...] = d[n0:n1].reshape(n1 - n0, F, Ho * Wo).transpose(1, 0, 2)
+        yield n0, n1, d_f.reshape(F, -1)
 
 
 def _transpose_conv(d, w, s, p, hw):
@@ -163,11 +207,14 @@ def _transpose_conv(d, w, s, p, hw):
     N, F, Ho, Wo = d.shape
     _, C, KH, KW = w.shape
     H, W = hw
-    d_f = np.ascontiguousarray(d.transpose(1, 0, 2, 3)).reshape(F, -1)  # (F, N*Ho*Wo)
-    dcols = w.reshape(F, -1).T @ d_f  # (C*KH*KW, N*Ho*Wo)
-    # Rows/cols past the last window (when (H + 2p - KH) % s != 0) get no gradient.
-    dxs = _col2im(dcols, N, C, KH, KW, Ho, Wo, s, H + 2 * p, W + 2 * p)
-    return dxs[:, :, p : p + H, p : p + W].transpose(1, 0, 2, 3).copy()
+    wT = w.reshape(F, -1).T
+    dx = np.empty((N, C, H, W), dtype=d.dtype)
+    for n0, n1, d_f in _error_chunks(d, C * KH * KW):
+        dcols = np.matmul(wT, d_f, out=_buffer("dcols", (C * KH * KW, d_f.shape[1]), d.dtype))
+        # Rows/cols past the last window (when (H + 2p - KH) % s != 0) get no gradient.
+        dxs = _col2im(dcols, n1 - n0, C, KH, KW, Ho, Wo, s, H + 2 * p, W + 2 * p)
+        dx[n0:n1] = dxs[:, :, p : p + H, p : p + W].transpose(1, 0, 2, 3)
+    return dx
 
 
 def conv_transpose2d(d, w, stride: int = 1, padding: int = 0, output_hw=None):

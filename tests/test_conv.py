@@ -127,4 +127,4 @@ def test_article_sizes(rng):
 
 def test_cache_prints_shapes(rng):
     _, cache = bp.conv2d_forward(rng.standard_normal((2, 1, 6, 6)), rng.standard_normal((3, 1, 5, 5)), np.zeros(3))
-    assert repr(cache) == "ConvCache(x_shape=(2, 1, 6, 6), cols.shape=(25, 8), w.shape=(3, 1, 5, 5), stride=1, padding=0)"
+    assert repr(cache) == "ConvCache(x_shape=(2, 1, 6, 6), xp.shape=(2, 1, 6, 6), w.shape=(3, 1, 5, 5), stride=1, padding=0)"
