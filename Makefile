@@ -40,6 +40,7 @@ notebooks: $(VENV)/.installed-test
 ## bench: ratio benchmarks against PyTorch (printed, never asserted)
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.conv
+	$(BIN)/python -m benchmarks.train
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check bplib tests benchmarks

@@ -17,6 +17,7 @@ from .conv import (
     dilate,
     rot180,
 )
+from .data import load_mnist, mnist_split, read_idx
 from .gradcheck import numerical_gradient, rel_error
 from .layers import (
     DenseCache,
@@ -32,6 +33,7 @@ from .layers import (
     unflatten,
 )
 from .matrix import conv_matrix, conv_matrix_indices
+from .net import ArticleNet, Grads, History, Trace, minibatches, train
 from .pool import (
     PoolCache,
     avgpool2d_backward,
@@ -56,4 +58,6 @@ __all__ = [
     "flatten", "unflatten", "dense_forward", "dense_backward",
     "relu", "relu_prime", "sigmoid", "sigmoid_prime", "softmax", "softmax_cross_entropy",
     "numerical_gradient", "rel_error",
+    "ArticleNet", "Trace", "Grads", "History", "train", "minibatches",
+    "load_mnist", "mnist_split", "read_idx",
 ]

@@ -161,12 +161,13 @@ def conv2d_forward(x, w, b, stride: int = 1, padding: int = 0):
     return z, ConvCache((N, C, H, W), xp, w, s, p)
 
 
-def conv2d_backward(dz, cache: ConvCache):
+def conv2d_backward(dz, cache: ConvCache, need_dx: bool = True):
     """Convolution layer backward pass.
 
     dz (N, F, Ho, Wo) = dC/dz. Returns (dx (N, C, H, W), dw (F, C, KH, KW), db (F,)):
     db sums the error map (the article's BP3), dw slides the error map over the input
-    (BP4), dx is the transposed convolution of the error map (BP2).
+    (BP4), dx is the transposed convolution of the error map (BP2). A first layer has no
+    use for dx: need_dx=False skips it and returns dx=None.
     """
     if not isinstance(cache, ConvCache):
         raise TypeError(f"conv2d_backward: cache must be the ConvCache from conv2d_forward, got {type(cache).__name__}")
@@ -189,7 +190,7 @@ def conv2d_backward(dz, cache: ConvCache):
         # cheaper than keeping the whole im2col matrix from the forward pass)
         cols = _windows(cache.xp[n0:n1], KH, KW, Ho, Wo, s)
         dwT += np.matmul(cols, d_f.T, out=_buffer("dwc", dwT.shape, dz.dtype))
-    dx = _transpose_conv(dz, cache.w, s, p, (H, W))
+    dx = _transpose_conv(dz, cache.w, s, p, (H, W)) if need_dx else None
     return dx, dwT.T.reshape(F, C, KH, KW).copy(), db
 
 

@@ -102,10 +102,18 @@ def maxpool2d_forward(x, size=2, stride=None):
     size and stride are ints or (rows, cols) pairs; stride defaults to size. Ties go to
     the first maximum in row-major window order, as in PyTorch.
     """
-    x, size, stride, out_hw = _setup(x, size, stride, "maxpool2d_forward")
-    win = _window_stack(x, size, stride, out_hw)
-    arg = win.argmax(axis=-1)  # argmax returns the first maximum: PyTorch's tie rule
-    y = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
+    x, size, stride, (Ho, Wo) = _setup(x, size, stride, "maxpool2d_forward")
+    (KH, KW), (SH, SW) = size, stride
+    y = arg = None
+    for u in range(KH):  # one pass per window slot, in row-major order
+        for v in range(KW):
+            slot = x[:, :, u : u + SH * (Ho - 1) + 1 : SH, v : v + SW * (Wo - 1) + 1 : SW]
+            if y is None:
+                y, arg = slot.copy(), np.zeros(slot.shape, dtype=np.intp)
+                continue
+            wins = slot > y  # strictly greater: an equal value later in the window does not win
+            np.copyto(y, slot, where=wins)
+            arg[wins] = u * KW + v
     return y, PoolCache("max", x.shape, size, stride, arg, None, None)
 
 
@@ -115,9 +123,13 @@ def maxpool2d_backward(dy, cache: PoolCache):
     dy (N, C, Ho, Wo) -> dx (N, C, H, W).
     """
     dy = _check_dy(dy, cache, "maxpool2d_backward", "max")
-    KH, KW = cache.size
-    parts = (cache.arg[..., None] == np.arange(KH * KW)) * dy[..., None]
-    return _scatter(parts, cache.x_shape, cache.size, cache.stride, dy.dtype)
+    (KH, KW), (SH, SW) = cache.size, cache.stride
+    Ho, Wo = dy.shape[2:]
+    dx = np.zeros(cache.x_shape, dtype=dy.dtype)
+    for u in range(KH):
+        for v in range(KW):
+            dx[:, :, u : u + SH * (Ho - 1) + 1 : SH, v : v + SW * (Wo - 1) + 1 : SW] += np.where(cache.arg == u * KW + v, dy, 0)
+    return dx
 
 
 def avgpool2d_forward(x, size=2, stride=None):

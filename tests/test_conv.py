@@ -128,3 +128,14 @@ def test_article_sizes(rng):
 def test_cache_prints_shapes(rng):
     _, cache = bp.conv2d_forward(rng.standard_normal((2, 1, 6, 6)), rng.standard_normal((3, 1, 5, 5)), np.zeros(3))
     assert repr(cache) == "ConvCache(x_shape=(2, 1, 6, 6), xp.shape=(2, 1, 6, 6), w.shape=(3, 1, 5, 5), stride=1, padding=0)"
+
+
+def test_backward_can_skip_the_input_gradient(rng):
+    x, w = rng.standard_normal((2, 1, 9, 9)), rng.standard_normal((3, 1, 5, 5))
+    z, cache = bp.conv2d_forward(x, w, np.zeros(3))
+    dz = rng.standard_normal(z.shape)
+    dx_none, dw, db = bp.conv2d_backward(dz, cache, need_dx=False)
+    assert dx_none is None
+    _, dw_full, db_full = bp.conv2d_backward(dz, cache)
+    np.testing.assert_array_equal(dw, dw_full)
+    np.testing.assert_array_equal(db, db_full)
