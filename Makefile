@@ -8,7 +8,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test unit notebooks bench lint clean
+.PHONY: lab test unit notebooks bench lint clean browser-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("bplib needs Python >= 3.10, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
@@ -29,10 +29,16 @@ lab: $(VENV)/.installed
 ## test: set up .venv with the test extras and run the whole suite (lint, unit, notebooks)
 test: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check bplib tests benchmarks
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests $(NOTEBOOKS) $(if $(NOTEBOOKS),$(NBVAL))
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests --ignore=tests/browser $(NOTEBOOKS) $(if $(NOTEBOOKS),$(NBVAL))
 
 unit: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n 2 tests
+	$(BIN)/python -m pytest -n 2 tests --ignore=tests/browser
+
+## browser-test: JupyterLab + Debian's chromium (Playwright) run tests/browser/all_widgets.ipynb; screenshots in browser-screens/
+browser-test: $(VENV)/.installed-test
+	command -v chromium || (apt-get update && apt-get install -y chromium)
+	$(BIN)/python -m pip install -q -e '.[test,browser]'
+	$(BIN)/python -m pytest tests/browser -v
 
 notebooks: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NOTEBOOKS) $(NBVAL)

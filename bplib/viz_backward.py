@@ -1,0 +1,199 @@
+"""Drawing the error going back: unpooling (S10-S11) and the full-convolution BP2 (S13)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+
+from ._steps_base import fmt_number
+from .viz import (
+    ACCENT_COLOR,
+    ERROR_COLOR,
+    TITLE_SIZE,
+    Drawing,
+    MapPanel,
+    ZoomPanel,
+    check_drawable,
+    grid,
+    new_figure,
+    sym_limit,
+    text_panel,
+)
+
+__all__ = ["draw_unpool", "draw_full_conv", "describe_unpool", "describe_full_conv"]
+
+
+# --- 2. unpooling ---------------------------------------------------------------------------
+
+
+def describe_unpool(state) -> str:
+    """Where this step's error goes, in one line."""
+    c, d = state.c, fmt_number(state.delta)
+    if state.mode == "gap":
+        return f"δ[{c}] = {d} → every cell of δ¹[{c}] gets {d}/{state.size[0] * state.size[1]}"
+    src = f"δ²[{c}, {state.i}, {state.j}] = {d}"
+    if state.mode == "max":
+        u, v = state.winner
+        return f"{src} → δ¹[{c}, {state.top + u}, {state.left + v}] (the window's maximum)"
+    KH, KW = state.size
+    return f"{src} → {d}/{KH * KW} to each cell of δ¹[{c}, {state.top}:{state.top + KH}, {state.left}:{state.left + KW}]"
+
+
+class UnpoolDrawing(Drawing):
+    """The forward input with the window, the error map, the unpooled error so far, close-ups."""
+
+    def __init__(self, ax_or_fig, steps):
+        x, dy = steps.x, steps.dy
+        check_drawable("draw_unpool", input_map=x.shape, error_map=dy.shape, input_channels=x.shape[0])
+        self.steps = steps
+        fig, gs = grid(ax_or_fig, 2, 3, width_ratios=[1, 1, 1], left=0.02, right=0.98, top=0.86, bottom=0.02, hspace=0.25,
+                       wspace=0.12)
+        super().__init__(fig)
+        P = self.panels
+        KH, KW = steps.size
+        H, W = x.shape[1:]
+        final = steps.state(-1).dx_so_far
+        lim_d = sym_limit(dy, final)
+        P["x"] = MapPanel(fig.add_subplot(gs[0, 0]), (H, W), "input", sym_limit(x), "forward input a¹")
+        P["x"].add_box("window")
+        P["x"].add_box("winner", ACCENT_COLOR, lw=4)
+        dy_shape = (1, dy.shape[0]) if steps.mode == "gap" else dy.shape[1:]
+        P["dy"] = MapPanel(fig.add_subplot(gs[0, 1]), dy_shape, "error", lim_d, "error δ after pooling")
+        P["dy"].add_box("cell")
+        P["dx"] = MapPanel(fig.add_subplot(gs[0, 2]), (H, W), "error", lim_d, "δ¹ = unpooled δ, so far")
+        P["dx"].add_box("window")
+        self.overlaps = P["dx"].ax.scatter([], [], s=60, marker="o", facecolors=ACCENT_COLOR, edgecolors="black", zorder=7)
+        self._extra_dynamic.append(self.overlaps)
+        if steps.mode == "gap":
+            self.note = self.add_text(text_panel(fig, gs[1, 0:2], size=TITLE_SIZE + 2))
+        else:
+            P["xz"] = ZoomPanel(fig.add_subplot(gs[1, 0]), (H, W), (KH, KW), "input", sym_limit(x), "a¹")
+            P["xz"].add_box("winner", ACCENT_COLOR, lw=6)
+            self.ties = [P["xz"].add_box(f"tie{n}", ACCENT_COLOR, lw=3, ls="--") for n in range(KH * KW)]
+            self.note = self.add_text(text_panel(fig, gs[1, 1], size=TITLE_SIZE + 1))
+        P["dxz"] = ZoomPanel(fig.add_subplot(gs[1, 2]), (H, W), (KH, KW), "error", lim_d, "δ¹")
+        self.update(steps.state(0))
+
+    def _update(self, state) -> None:
+        P, c, (KH, KW) = self.panels, state.c, state.size
+        P["x"].update(self.steps.x[c], title=f"forward input a¹[{c}]")
+        P["x"].set_box("window", state.top, state.left, KH, KW)
+        if state.mode == "gap":
+            P["dy"].update(self.steps.dy[:, 0, 0][None], title="δ after GAP, one per channel")
+            P["dy"].set_box("cell", 0, c, 1, 1)
+        else:
+            P["dy"].update(self.steps.dy[c], title=f"error δ²[{c}] after pooling")
+            P["dy"].set_box("cell", state.i, state.j, 1, 1)
+        P["dx"].update(state.dx_so_far[c], title=f"δ¹[{c}] = unpooled δ, so far")
+        P["dx"].set_box("window", state.top, state.left, KH, KW)
+        rows, cols = np.nonzero(state.hits[c] > 1)
+        self.overlaps.set_offsets(np.column_stack([cols, rows]) if len(rows) else np.zeros((0, 2)))
+        P["dxz"].show(state.dx_so_far[c], state.top, state.left, KH, KW)
+        if state.mode == "max":
+            u, v = state.winner
+            P["x"].set_box("winner", state.top + u, state.left + v, 1, 1)
+            P["xz"].show(self.steps.x[c], state.top, state.left, KH, KW)
+            r0, c0 = P["xz"].origin
+            P["xz"].set_box("winner", state.top + u - r0, state.left + v - c0, 1, 1)
+            for n, box in enumerate(self.ties):
+                box.set_visible(len(state.ties) > 1 and n < len(state.ties))
+                if box.get_visible():
+                    tu, tv = state.ties[n]
+                    P["xz"].set_box(f"tie{n}", state.top + tu - r0, state.left + tv - c0, 1, 1)
+        elif state.mode == "avg":
+            P["x"].boxes["winner"].set_visible(False)
+            P["xz"].show(self.steps.x[c], state.top, state.left, KH, KW)
+            P["xz"].boxes["winner"].set_visible(False)
+        note = state.note.replace(", ", ",\u00a0")  # keep "(u, v)" on one line
+        self.note.set_text("\n".join(textwrap.wrap(note, 28 if state.mode != "gap" else 60)).replace("\u00a0", " "))
+        self.header.set_text(describe_unpool(state))
+        self.step_text.set_text(f"step {state.k + 1} / {self.steps.n_steps}")
+
+
+def draw_unpool(ax_or_fig, state, steps) -> UnpoolDrawing:
+    """Draw unpool_steps' state; returns the drawing (.artists, .update(state)). None: a new Figure."""
+    drawing = UnpoolDrawing(new_figure(11.5, 7.6) if ax_or_fig is None else ax_or_fig, steps)
+    drawing.update(state)
+    return drawing
+
+
+# --- 5. full convolution: gather and scatter ---------------------------------------------------
+
+
+def describe_full_conv(state) -> str:
+    """The gather view's equation (the article's BP2) at this step."""
+    g = state.gather
+    if len(g.per_map) == 1:
+        return f"∂C/∂a[{g.c}, {g.r}, {g.q}] = Σ pad(δ) ⊙ rot180(W) = {fmt_number(g.value)}"
+    return f"∂C/∂a[{g.c}, {g.r}, {g.q}] = Σ_f Σ pad(δ)[f] ⊙ rot180(W)[f, {g.c}] = {fmt_number(g.value)}"
+
+
+class FullConvDrawing(Drawing):
+    """Top: the flipped kernels over the padded error maps (gather). Bottom: δ cells scattering W."""
+
+    def __init__(self, ax_or_fig, steps):
+        d, w, padded = steps.delta, steps.w, steps.padded
+        F, C, KH, KW = w.shape
+        check_drawable("draw_full_conv", padded_error_map=padded.shape, kernel_kernel=w.shape, error_channels=F,
+                       input_channels=C)
+        self.steps = steps
+        fig, gs = grid(ax_or_fig, 2, 4, width_ratios=[1.25, 1, 0.8, 1.15], left=0.02, right=0.98, top=0.86, bottom=0.02,
+                       hspace=0.3, wspace=0.12)
+        super().__init__(fig)
+        P = self.panels
+        lim_d, lim_w, lim_dx = sym_limit(d), sym_limit(w), sym_limit(steps.output)
+        gp = gs[0, 0].subgridspec(1, F, wspace=0.08)
+        gk = gs[0, 1].subgridspec(1, F, wspace=0.08)
+        s, p = steps.stride, steps.padding
+        how = "zero-padded by K−1" + (f", dilated by {s}" if s > 1 else "")
+        for f in range(F):
+            title = f"δ {how}" if F == 1 else f"padded δ[{f}]"
+            P[f"pad{f}"] = MapPanel(fig.add_subplot(gp[0, f]), padded.shape[1:], "error", lim_d, title, static=True)
+            P[f"pad{f}"].update(padded[f])
+            P[f"pad{f}"].add_box("window")
+            title = "rot180(W)" if F == 1 else f"rot180 W[{f}]"
+            P[f"rot{f}"] = MapPanel(fig.add_subplot(gk[0, f]), (KH, KW), "kernel", lim_w, title)
+        self.gather_text = self.add_text(text_panel(fig, gs[0, 2], size=TITLE_SIZE))
+        H, W = steps.input_hw
+        crop = f", crop {p}" if p else ""
+        P["gdx"] = MapPanel(fig.add_subplot(gs[0, 3]), (H, W), "error", lim_dx, f"gather: ∂C/∂a so far{crop}")
+        P["gdx"].add_box("cell")
+        P["d"] = MapPanel(fig.add_subplot(gs[1, 0]), d.shape[1:], "error", lim_d, "error δ")
+        P["d"].add_box("cell")
+        lim_c = max(sym_limit(d[f]) * sym_limit(w[f]) for f in range(F))
+        P["contrib"] = MapPanel(fig.add_subplot(gs[1, 1]), (KH, KW), "error", lim_c, "δ · W", numbers=KH <= 5 or None)
+        self.scatter_text = self.add_text(text_panel(fig, gs[1, 2], size=TITLE_SIZE))
+        P["sdx"] = MapPanel(fig.add_subplot(gs[1, 3]), (H, W), "error", lim_dx, "scatter: ∂C/∂a so far")
+        P["sdx"].add_box("copy", ERROR_COLOR, lw=4)
+        self.update(steps.state(0))
+
+    def _update(self, state) -> None:
+        P, g, sc = self.panels, state.gather, state.scatter
+        F, C, KH, KW = self.steps.w.shape
+        for f in range(F):
+            P[f"pad{f}"].set_box("window", g.top, g.left, KH, KW)
+            P[f"rot{f}"].update(g.flipped[f])
+        sums = " + ".join(f"({fmt_number(v)})" if v < 0 else fmt_number(v) for v in g.per_map)
+        per_map = f"\n= {sums}" if F > 1 else ""
+        self.gather_text.set_text(f"Σ pad(δ)\n  ⊙ rot180(W){per_map}\n= {fmt_number(g.value)}\n→ ∂C/∂a[{g.c}, {g.r}, {g.q}]")
+        P["gdx"].update(g.dx_so_far[g.c])
+        P["gdx"].set_box("cell", g.r, g.q, 1, 1)
+        P["d"].update(self.steps.delta[sc.f], title=f"error δ[{sc.f}]")
+        P["d"].set_box("cell", sc.i, sc.j, 1, 1)
+        P["contrib"].update(sc.contribution[g.c], title=f"δ[{sc.f}, {sc.i}, {sc.j}] · W[{sc.f}, {g.c}]")
+        P["sdx"].update(sc.dx_so_far[g.c])
+        P["sdx"].set_box("copy", sc.top, sc.left, KH, KW)
+        done = state.k == self.steps.n_steps - 1
+        diff = float(np.max(np.abs(g.dx_so_far - sc.dx_so_far))) if done else None
+        self.scatter_text.set_text(f"δ = {fmt_number(sc.delta)}\nadds δ · W[{sc.f}]\nat ({sc.top}, {sc.left})"
+                                   + (f"\n\nsame answer:\nmax |diff| = {diff:.0e}" if done else ""))
+        self.header.set_text(describe_full_conv(state))
+        self.step_text.set_text(f"step {state.k + 1} / {self.steps.n_steps}")
+
+
+def draw_full_conv(ax_or_fig, state, steps) -> FullConvDrawing:
+    """Draw full_conv_steps' state; returns the drawing (.artists, .update(state)). None: a new Figure."""
+    drawing = FullConvDrawing(new_figure(13, 7.6) if ax_or_fig is None else ax_or_fig, steps)
+    drawing.update(state)
+    return drawing
