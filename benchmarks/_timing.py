@@ -20,6 +20,19 @@ def best_ms(fn, repeats: int = 20, warmup: int = 3) -> float:
     return times[len(times) // 2]
 
 
+def compare_ms(ours, theirs, repeats: int = 30, rounds: int = 5, warmup: int = 5) -> tuple[float, float]:
+    """(ours ms, theirs ms): each timed in alternating rounds, keeping its fastest round's median.
+
+    Alternating means a burst of load from another process on a small machine does not
+    land on one side only.
+    """
+    t_ours, t_theirs = [], []
+    for _ in range(rounds):
+        t_ours.append(best_ms(ours, repeats, warmup))
+        t_theirs.append(best_ms(theirs, repeats, warmup))
+    return min(t_ours), min(t_theirs)
+
+
 @contextmanager
 def one_thread():
     """Run NumPy's BLAS and PyTorch on one thread each, so the ratio compares like with like."""

@@ -12,7 +12,7 @@ import numpy as np
 
 import bplib as bp
 
-from ._timing import best_ms, describe_machine, one_thread
+from ._timing import compare_ms, describe_machine, one_thread
 
 SIZES = {
     "article (N=64, 1x28x28, 3 kernels 5x5)": dict(N=64, C=1, H=28, W=28, F=3, K=5, padding=0),
@@ -49,7 +49,7 @@ def run(repeats: int = 30) -> dict:
         for name, s in SIZES.items():
             ours, theirs = _pair(s, rng)
             err = max(bp.rel_error(a, r.numpy()) for a, r in zip(ours(), theirs()))
-            t_ours, t_torch = best_ms(ours, repeats), best_ms(theirs, repeats)
+            t_ours, t_torch = compare_ms(ours, theirs, repeats)
             results[name] = (t_ours, t_torch, t_ours / t_torch, err)
     return results
 

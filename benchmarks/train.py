@@ -16,7 +16,7 @@ import numpy as np
 
 import bplib as bp
 
-from ._timing import best_ms, describe_machine, one_thread
+from ._timing import compare_ms, describe_machine, one_thread
 
 BATCH = 64
 LR = 0.1
@@ -65,13 +65,10 @@ def run(repeats: int = 40, rounds: int = 5) -> tuple[float, float, float, float]
     The two are timed in alternating rounds and each keeps its fastest round's median, so
     a burst of load from another process on a small machine does not land on one side only.
     """
-    t_ours, t_torch = [], []
     with one_thread():
         ours, theirs, diff = _pair()
-        for _ in range(rounds):
-            t_ours.append(best_ms(ours, repeats, warmup=5))
-            t_torch.append(best_ms(theirs, repeats, warmup=5))
-    return min(t_ours), min(t_torch), min(t_ours) / min(t_torch), diff()
+        t_ours, t_torch = compare_ms(ours, theirs, repeats, rounds)
+    return t_ours, t_torch, t_ours / t_torch, diff()
 
 
 def main() -> None:
