@@ -26,11 +26,12 @@ def _order(err: float) -> str:
     return f"< 1e{math.floor(math.log10(err)) + 1:+03d}".replace("e+0", "e+").replace("e-0", "e-")
 
 
-def agree(name: str, got, expected, tol: float = 1e-7) -> float:
+def agree(name: str, got, expected, tol: float = 1e-7) -> None:
     """Print whether two arrays agree (norm-wise relative error) and raise if not within tol.
 
     The printed error is rounded up to a power of ten (``< 1e-11``), so the notebook's
-    output does not change with the last bits of a BLAS; the exact value is returned.
+    output does not change with the last bits of a BLAS. Returns None, so a cell that ends
+    with agree(...) stores only the printed line (use bp.rel_error for the exact value).
     """
     from .gradcheck import rel_error
 
@@ -38,4 +39,3 @@ def agree(name: str, got, expected, tol: float = 1e-7) -> float:
     if not err < tol:
         raise AssertionError(f"{name}: relative error {err:.2e} is not below {tol:g}")
     print(f"✓ {name}: relative error {_order(err)}")
-    return err
