@@ -1,0 +1,105 @@
+"""Exercises of notebook 06: the article's network, forward pass and the output layer's backward pass (S9)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..layers import dense_backward, dense_forward, flatten, softmax_cross_entropy
+from ..net import ArticleNet
+from . import exercise
+from ._compare import compare_array
+
+# The exercise asks where delta2[1, 11, 0] lands in delta3.
+FLAT_CELL = (1, 11, 0)
+
+
+def _head_inputs():
+    """Five images' flattened features a3 (>= 0, as after ReLU and max pooling), the output layer and labels."""
+    rng = np.random.default_rng(606)
+    net = ArticleNet(seed=6, dtype=np.float64)
+    return {
+        "a3": np.maximum(rng.standard_normal((5, net.W4.shape[1])), 0.0),
+        "W4": net.W4.copy(),
+        "b4": 0.1 * rng.standard_normal(net.W4.shape[0]),
+        "y": np.array([3, 0, 9, 3, 6]),
+    }
+
+
+def _same(answer, expected) -> bool:
+    return np.shape(answer) == np.shape(expected) and compare_array(answer, expected, "")[0]
+
+
+@exercise("06.shape_dW4")
+def shape_dW4(answer):
+    """The shape of dC/dW4 in the article's network."""
+    net = ArticleNet(dtype=np.float64)
+    trace = net.forward(np.zeros((1, 1, 28, 28)))
+    expected = net.backward(trace, np.array([0])).dW4.shape
+    try:
+        got = tuple(int(s) for s in np.atleast_1d(answer))
+    except (TypeError, ValueError):
+        return False, f"answer with a tuple of integers, got {answer!r}"
+    if got == expected:
+        return True, f"dC/dW4 has the shape of W4, {expected}: one number per weight"
+    if got == expected[::-1]:
+        return False, "that is transposed: in delta4 (a3)^T the rows follow the output neurons, the columns the flattened inputs"
+    return False, "dC/dW4 = delta4 (a3)^T: count the output neurons (rows) and the flattened features a3 (columns)"
+
+
+@exercise("06.delta4", inputs=_head_inputs)
+def delta4(answer, a3, W4, b4, y):
+    """delta4 = dC/dz4 of the mean cross-entropy over a batch of 5."""
+    z4, _ = dense_forward(a3, W4, b4)
+    _, expected = softmax_cross_entropy(z4, y)
+    ok, msg = compare_array(answer, expected, "delta4")
+    if ok or np.shape(answer) != expected.shape:
+        return ok, msg
+    if _same(answer, expected * len(y)):
+        return False, msg + "; that is a4 - y for each image, but C is the mean over the batch: what factor does the mean bring?"
+    if _same(answer, expected / len(y)):
+        return False, msg + "; the factor 1/N appears once, not twice"
+    if _same(-np.asarray(answer), expected):
+        return False, msg + "; check the sign: the error is prediction minus target"
+    return False, msg + "; start from a4 = softmax(z4) with z4 = a3 W4^T + b4, then subtract the one-hot labels"
+
+
+@exercise("06.dW4", inputs=_head_inputs)
+def dW4(answer, a3, W4, b4, y):
+    """dC/dW4 of the mean cross-entropy over the batch: sum over images of delta4_n (a3_n)^T."""
+    z4, cache = dense_forward(a3, W4, b4)
+    _, d4 = softmax_cross_entropy(z4, y)
+    expected = dense_backward(d4, cache)[1]
+    if np.shape(answer) == expected.shape[::-1]:
+        return False, f"dW4 has shape {np.shape(answer)}, expected {expected.shape}: the rows follow the 10 output neurons"
+    ok, msg = compare_array(answer, expected, "dW4")
+    if ok or np.shape(answer) != expected.shape:
+        return ok, msg
+    if _same(answer, expected * len(y)):
+        return False, msg + "; the 1/N of the mean cost is missing (it lives in delta4)"
+    if _same(answer, expected / len(y)):
+        return False, msg + "; the weight gradient sums the per-image terms: the 1/N is already inside delta4"
+    return False, msg + "; BP4 for a batch: sum over the images of the outer products delta4_n (a3_n)^T"
+
+
+@exercise("06.flat_index")
+def flat_index(answer):
+    """Which flat index of delta3 holds delta2[1, 11, 0]?"""
+    shape = (1, 3, 12, 12)
+    marker = np.zeros(shape)
+    marker[(0,) + FLAT_CELL] = 1.0
+    expected = int(np.argmax(flatten(marker)[0]))
+    try:
+        value = int(answer)
+    except (TypeError, ValueError):
+        return False, f"answer with one integer, got {answer!r}"
+    if value != answer:
+        return False, f"answer with one integer, got {answer!r}"
+    if value == expected:
+        return True, f"delta2{list(FLAT_CELL)} is entry {expected} of delta3: whole channels first, then rows, then columns"
+    C, H, W = shape[1:]
+    c, h, w = FLAT_CELL
+    if value == c + h * C + w * C * H or value == w * C * H + h * C + c or value == c + w * C + h * C * W:
+        return False, "that ordering lets the channel change fastest; flatten keeps each channel's 12 x 12 map in one piece"
+    if value == c * H * W + w * H + h:
+        return False, "rows and columns are swapped: within a channel, flatten reads row by row (row-major)"
+    return False, "count the numbers that come before it: whole channels of 12 x 12, then whole rows of 12, then the column"
