@@ -1,0 +1,101 @@
+"""Exercises of notebook 08: the convolution layer's bias and weight gradients (S12)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..conv import conv2d_backward, conv2d_forward
+from . import exercise
+from ._compare import compare_array, compare_number
+
+PEN = (1, 2)  # the (u, v) of exercise 08.dW_entry
+LAYER = {"C": 3, "H": 32, "F": 16, "K": 5, "padding": 2}  # exercise 08.shape_dW
+
+
+def _conv_grads(x_shape, w_shape, delta, stride=1, padding=0, x=None):
+    """conv2d_backward's (dx, dw, db) for the error delta of a convolution of these shapes (x zeros unless given)."""
+    x = np.zeros(x_shape) if x is None else x
+    _, cache = conv2d_forward(x, np.zeros(w_shape), None, stride=stride, padding=padding)
+    return conv2d_backward(delta, cache)
+
+
+def _db_inputs():
+    rng = np.random.default_rng(808)
+    return {"delta": np.round(rng.standard_normal((2, 3, 5, 5)), 2)}
+
+
+def _same(answer, expected) -> bool:
+    return np.shape(answer) == np.shape(expected) and compare_array(answer, expected, "", tol=1e-9)[0]
+
+
+@exercise("08.db", inputs=_db_inputs)
+def db(answer, delta):
+    """dC/db = the error maps summed over the batch and over each map's cells."""
+    N, F, Ho, Wo = delta.shape
+    expected = _conv_grads((N, 1, Ho + 2, Wo + 2), (F, 1, 3, 3), delta)[2]
+    ok, msg = compare_array(answer, expected, "dC/db", tol=1e-9)
+    if ok:
+        return True, msg + ": each bias collects every error of its map, in every image"
+    per_image = delta.sum(axis=(2, 3))
+    if _same(answer, per_image):
+        return False, f"dC/db has shape {np.shape(answer)}, expected {expected.shape}: also sum over the {N} images of the batch"
+    if np.ndim(answer) == 0 and compare_number(answer, float(expected.sum()), "", tol=1e-9)[0]:
+        return False, f"that is one number for the whole layer; there is one bias per kernel, {F} in all: keep the kernel axis"
+    if np.shape(answer) != expected.shape:
+        return False, msg + "; one number per kernel: sum over every axis except the kernel axis (axis 1)"
+    if _same(answer, delta.mean(axis=(0, 2, 3))) or _same(answer, delta.mean(axis=(2, 3)).sum(axis=0)):
+        return False, msg + ("; the bias enters every cell with coefficient 1, so every cell adds its full error: "
+                             "a sum, not a mean")
+    if _same(answer, expected / N):
+        return False, msg + "; the 1/N of a mean loss is already inside delta: just add up"
+    return False, msg + "; sum delta over the batch (axis 0) and over the rows and columns (axes 2, 3)"
+
+
+def _dw_entry_inputs():
+    rng = np.random.default_rng(818)
+    return {"a0": np.round(rng.standard_normal((6, 6)), 1), "delta": np.round(rng.standard_normal((4, 4)), 1)}
+
+
+@exercise("08.dW_entry", inputs=_dw_entry_inputs)
+def dW_entry(answer, a0, delta):
+    """dC/dW[u, v] = sum_{i,j} delta[i, j] * a0[i + u, j + v] for (u, v) = PEN, a 3 x 3 kernel, stride 1."""
+    dw = _conv_grads((1, 1) + a0.shape, (1, 1, 3, 3), delta[None, None], x=a0[None, None])[1][0, 0]
+    u, v = PEN
+    if np.ndim(answer) != 0:
+        return False, f"answer with one number, dC/dW[{u}, {v}]; got an array of shape {np.shape(answer)}"
+    try:
+        float(answer)
+    except (TypeError, ValueError):
+        return False, f"answer with one number, dC/dW[{u}, {v}]; got {answer!r}"
+    ok, _ = compare_number(answer, dw[u, v], "", tol=1e-9)
+    msg = f"dC/dW[{u}, {v}] = {float(answer):.4g}" + ("" if ok else " is not right")
+    if ok:
+        return True, msg + f": delta laid on a0 with its top-left corner at ({u}, {v}), multiplied and summed"
+    if compare_number(answer, dw[v, u], "", tol=1e-9)[0]:
+        return False, msg + f"; rows and columns are swapped: u = {u} shifts the rows, v = {v} the columns: a0[i + {u}, j + {v}]"
+    for (p, q), value in np.ndenumerate(dw):
+        if compare_number(answer, value, "", tol=1e-9)[0]:
+            return False, msg + f"; that is the entry for (u, v) = ({p}, {q}); the pen should sit at ({u}, {v})"
+    return False, msg + (f"; sum over all (i, j) of delta[i, j] * a0[i + {u}, j + {v}]: "
+                         f"the 4 x 4 square of a0 starting at ({u}, {v})")
+
+
+@exercise("08.shape_dW")
+def shape_dW(answer):
+    """The shape of dC/dW for 16 kernels of 5 x 5 on 3 input channels of 32 x 32 (padding 2)."""
+    C, H, F, K, p = LAYER["C"], LAYER["H"], LAYER["F"], LAYER["K"], LAYER["padding"]
+    Ho = H + 2 * p - K + 1
+    expected = _conv_grads((1, C, H, H), (F, C, K, K), np.zeros((1, F, Ho, Ho)), padding=p)[1].shape
+    try:
+        got = tuple(int(s) for s in np.atleast_1d(answer))
+    except (TypeError, ValueError):
+        return False, f"answer with a tuple of integers, got {answer!r}"
+    if got == expected:
+        return True, f"dC/dW has the shape of W, {expected}: one number per weight"
+    if got == (F, K, K):
+        return False, f"each kernel has a depth: one {K} x {K} slice per input channel ({C} of them)"
+    if got == (C, F, K, K):
+        return False, "the order is (kernels, input channels, rows, columns), as W itself: (F, C, KH, KW)"
+    if K not in got[-2:]:
+        return False, "one number per weight, not per pixel: the image size does not appear in the shape of W"
+    return False, "dC/dW has the shape of W: (number of kernels, input channels, kernel rows, kernel columns)"

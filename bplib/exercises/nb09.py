@@ -1,0 +1,100 @@
+"""Exercises of notebook 09: backpropagation through a convolution, rot180 and full convolution (S13)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..conv import conv_transpose2d, dilate, rot180
+from . import exercise
+from ._compare import compare_array, compare_number
+
+PIXEL = (1, 2)  # the input cell of exercise 09.dx_entry
+STRIDE = 2  # exercise 09.dilate
+
+
+def _same(answer, expected) -> bool:
+    return np.shape(answer) == np.shape(expected) and compare_array(answer, expected, "", tol=1e-9)[0]
+
+
+def _kernel_inputs():
+    rng = np.random.default_rng(909)
+    return {"W": rng.integers(-9, 10, size=(2, 3)).astype(float)}
+
+
+@exercise("09.rot180", inputs=_kernel_inputs)
+def rot180_kernel(answer, W):
+    """rot180(W) for a 2 x 3 kernel: the weight at (u, v) moves to (KH-1-u, KW-1-v)."""
+    expected = rot180(W)
+    ok, msg = compare_array(answer, expected, "rot180(W)", tol=1e-12)
+    if ok:
+        return True, msg + ": rows reversed and columns reversed, the shape unchanged"
+    if _same(answer, W.T) or _same(answer, W.T[::-1, ::-1]):
+        return False, ("that is a transpose (u and v swapped, shape 3 x 2); rot180 turns the kernel in its plane "
+                       "and keeps its shape")
+    if _same(answer, np.rot90(W)) or _same(answer, np.rot90(W, -1)):
+        return False, "that is a quarter turn (90°); rot180 is two quarter turns: the shape stays 2 x 3"
+    if _same(answer, W[::-1]):
+        return False, msg + "; you flipped it upside down; now also flip it left to right"
+    if _same(answer, W[:, ::-1]):
+        return False, msg + "; you flipped it left to right; now also flip it upside down"
+    if _same(answer, W):
+        return False, msg + "; that is W itself: reverse the order of the rows and of the columns"
+    return False, msg + "; the weight at (u, v) goes to (KH - 1 - u, KW - 1 - v)"
+
+
+def _dx_inputs():
+    rng = np.random.default_rng(919)
+    return {"delta": np.round(rng.standard_normal((3, 3)), 1), "W": np.round(rng.standard_normal((3, 3)), 1)}
+
+
+@exercise("09.dx_entry", inputs=_dx_inputs)
+def dx_entry(answer, delta, W):
+    """dC/da[PIXEL] for a 3 x 3 convolution (stride 1, no padding) of a 5 x 5 input with error delta (3 x 3)."""
+    dx = conv_transpose2d(delta[None, None], W[None, None])[0, 0]
+    r, q = PIXEL
+    if np.ndim(answer) != 0:
+        return False, f"answer with one number, dC/da[{r}, {q}]; got an array of shape {np.shape(answer)}"
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return False, f"answer with one number, dC/da[{r}, {q}]; got {answer!r}"
+    ok, _ = compare_number(value, dx[r, q], "", tol=1e-9)
+    msg = f"dC/da[{r}, {q}] = {value:.4g}" + ("" if ok else " is not right")
+    if ok:
+        return True, msg + ": every output cell whose window covered the pixel, times the weight that touched it"
+    unflipped = conv_transpose2d(delta[None, None], rot180(W)[None, None])[0, 0]
+    if compare_number(value, unflipped[r, q], "", tol=1e-9)[0]:
+        return False, msg + "; the kernel must be turned by 180°: output (m, n) touched a[1, 2] with W[1 - m, 2 - n]"
+    transposed = conv_transpose2d(delta[None, None], rot180(W.T)[None, None])[0, 0]  # the window times W.T
+    if compare_number(value, transposed[r, q], "", tol=1e-9)[0]:
+        return False, msg + "; that uses W transposed; the flip is a 180° rotation, W[::-1, ::-1]"
+    for (p, s), other in np.ndenumerate(dx):
+        if compare_number(value, other, "", tol=1e-9)[0]:
+            return False, msg + (f"; that is the entry at ({p}, {s}); pad delta by K - 1 = 2 before taking "
+                                 f"the window at ({r}, {q})")
+    return False, msg + "; sum delta[m, n] * W[1 - m, 2 - n] over the (m, n) where 0 <= 1 - m <= 2 and 0 <= 2 - n <= 2"
+
+
+def _dilate_inputs():
+    rng = np.random.default_rng(929)
+    return {"delta": rng.integers(1, 10, size=(3, 3)).astype(float)}
+
+
+@exercise("09.dilate", inputs=_dilate_inputs)
+def dilated(answer, delta):
+    """delta (3 x 3) dilated for stride 2: one zero between neighbouring entries -> 5 x 5."""
+    expected = dilate(delta, STRIDE)
+    ok, msg = compare_array(answer, expected, "the dilated map", tol=1e-12)
+    if ok:
+        n = expected.shape[0]
+        return True, msg + f": {STRIDE - 1} zero between neighbours, (3 - 1) * {STRIDE} + 1 = {n} rows and columns"
+    s = STRIDE
+    if _same(answer, np.kron(delta, np.ones((s, s)))) or _same(answer, np.repeat(np.repeat(delta, s, 0), s, 1)):
+        return False, msg + "; that copies each entry; dilation inserts zeros between the entries instead"
+    trailing = np.zeros((3 * s, 3 * s))
+    trailing[::s, ::s] = delta
+    if _same(answer, trailing):
+        return False, msg + "; no zeros after the last row and column: zeros go only BETWEEN neighbouring entries"
+    if _same(answer, np.pad(expected, 1)) or _same(answer, np.pad(delta, 1)):
+        return False, msg + "; dilation does not pad the border; zeros go only between neighbouring entries"
+    return False, msg + f"; put delta[m, n] at ({s}m, {s}n) of a {expected.shape[0]} x {expected.shape[1]} map of zeros"
