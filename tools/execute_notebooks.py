@@ -37,7 +37,7 @@ def execute(path: Path) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
-        store_widget_state=False,
+        store_widget_state=True,  # needed by nbclient for Output widgets; clean() strips the state
     )
     t0 = time.perf_counter()
     client.execute()

@@ -1,0 +1,78 @@
+"""Exercises of notebook 00: how to use this course (a first taste of S1)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..conv import conv2d_forward
+from . import exercise
+from ._compare import compare_number
+
+
+def _steps_inputs():
+    """The demo widget's geometry: a 3x3 kernel on a 5x5 input, stride 1, no padding."""
+    return {"H": 5, "K": 3}
+
+
+def _first_cell_inputs():
+    """A small integer input x (5, 5), a kernel w (3, 3) and a bias b: numbers one can add up by hand."""
+    rng = np.random.default_rng(2003)
+    return {
+        "x": rng.integers(0, 4, (5, 5)).astype(np.float64),
+        "w": rng.integers(-1, 2, (3, 3)).astype(np.float64),
+        "b": 0.5,
+    }
+
+
+def _one_number(answer, what: str):
+    """(value, None) for a single number, or (None, hint) for anything else."""
+    if np.ndim(answer) != 0:
+        return None, f"answer with one number ({what}), got something of shape {np.shape(answer)}"
+    try:
+        return float(answer), None
+    except (TypeError, ValueError):
+        return None, f"answer with one number ({what}), got {answer!r}"
+
+
+@exercise("00.n_steps", inputs=_steps_inputs)
+def n_steps(answer, H, K):
+    """How many steps does the sliding kernel take (one per output cell) for a KxK kernel on an HxH input?"""
+    z, _ = conv2d_forward(np.zeros((1, 1, H, H)), np.zeros((1, 1, K, K)), None)
+    expected = z.shape[2] * z.shape[3]
+    value, hint = _one_number(answer, "the number of steps")
+    if hint:
+        return False, hint
+    if value == expected:
+        return True, f"{expected} steps: the {K}x{K} window fits in {z.shape[3]} places along a row and {z.shape[2]} down"
+    if value == H * H:
+        return False, f"that is the number of input pixels; the whole {K}x{K} window must stay inside the {H}x{H} input"
+    if value == (H - K) ** 2:
+        return False, "almost: count the positions, not the gaps; the window can start at column 0, 1, ... up to H - K"
+    if value == z.shape[3]:
+        return False, "that is one row of positions; the window also moves down, row after row"
+    return False, "one step per output cell: count where the whole window fits, along a row and down the columns"
+
+
+@exercise("00.first_cell", inputs=_first_cell_inputs)
+def first_cell(answer, x, w, b):
+    """z[0, 0] = sum of the top-left KxK window of x times w, plus b."""
+    K = w.shape[0]
+    z, _ = conv2d_forward(x[None, None], w[None, None], np.array([b]))
+    expected = float(z[0, 0, 0, 0])
+    value, hint = _one_number(answer, "z[0, 0]")
+    if hint:
+        return False, hint
+    if compare_number(value, expected, "")[0]:
+        return True, f"z[0, 0] = {expected:g}: nine products, one sum, one bias"
+    wrong = [
+        (expected - b, "you have the sum of the products; now add the bias b"),
+        (float(np.sum(x[:K, :K] * w[::-1, ::-1]) + b),
+         "the kernel is not flipped here: multiply x[u, v] by w[u, v], the same (u, v)"),
+        (float(np.sum(x[:K, :K]) + b), "multiply each pixel by the kernel weight on top of it before adding"),
+        (float(np.sum(x[1 : K + 1, 1 : K + 1] * w) + b),
+         f"z[0, 0] uses the top-left window: rows 0..{K - 1}, columns 0..{K - 1}"),
+    ]
+    for candidate, message in wrong:
+        if compare_number(value, candidate, "")[0]:
+            return False, message
+    return False, f"z[0, 0] = sum over u, v of w[u, v] * x[u, v] (u, v = 0..{K - 1}), plus b"
