@@ -71,5 +71,10 @@ def fmt_number(v) -> str:
     if not np.isfinite(v):
         return ""
     a = abs(v)
+    if a == 0:
+        return "0"
+    if a < 0.005:  # would round to 0.00: keep two significant digits instead, e.g. 1.5e-3
+        mantissa, exponent = f"{v:.1e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
     text = f"{v:.0f}" if a >= 99.5 else f"{v:.1f}" if a >= 9.95 else f"{v:.2f}"
     return "0" if text.strip("-0.") == "" else text

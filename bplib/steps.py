@@ -221,8 +221,9 @@ def rot180_steps(w, mode: str = "rotate", frames: int = 6) -> Steps:
             grid = np.empty_like(w)
             grid[pos[..., 0].astype(int), pos[..., 1].astype(int)] = w
         done = k == n - 1
+        arrows = done and KW <= 3  # wider kernels: "(u,v)→(u',v')" no longer fits a cell; the header says it
         labels = tuple(
-            tuple(f"({u},{v})→({KH - 1 - u},{KW - 1 - v})" if done else f"({u},{v})" for v in range(KW)) for u in range(KH)
+            tuple(f"({u},{v})→({KH - 1 - u},{KW - 1 - v})" if arrows else f"({u},{v})" for v in range(KW)) for u in range(KH)
         )
         return Rot180State(k, mode, angle, (sr, sc), pos, labels, grid, "rot180(W): done" if done else phase)
 

@@ -31,13 +31,13 @@ def describe_unpool(state) -> str:
     """Where this step's error goes, in one line."""
     c, d = state.c, fmt_number(state.delta)
     if state.mode == "gap":
-        return f"δ[{c}] = {d} → every cell of δ¹[{c}] gets {d}/{state.size[0] * state.size[1]}"
+        return f"δ[{c}] = {d} → every cell of ∂C/∂a¹[{c}] gets {d}/{state.size[0] * state.size[1]}"
     src = f"δ²[{c}, {state.i}, {state.j}] = {d}"
     if state.mode == "max":
         u, v = state.winner
-        return f"{src} → δ¹[{c}, {state.top + u}, {state.left + v}] (the window's maximum)"
+        return f"{src} → ∂C/∂a¹[{c}, {state.top + u}, {state.left + v}] (the window's maximum)"
     KH, KW = state.size
-    return f"{src} → {d}/{KH * KW} to each cell of δ¹[{c}, {state.top}:{state.top + KH}, {state.left}:{state.left + KW}]"
+    return f"{src} → {d}/{KH * KW} to each cell of ∂C/∂a¹[{c}, {state.top}:{state.top + KH}, {state.left}:{state.left + KW}]"
 
 
 class UnpoolDrawing(Drawing):
@@ -61,7 +61,7 @@ class UnpoolDrawing(Drawing):
         dy_shape = (1, dy.shape[0]) if steps.mode == "gap" else dy.shape[1:]
         P["dy"] = MapPanel(fig.add_subplot(gs[0, 1]), dy_shape, "error", lim_d, "error δ after pooling")
         P["dy"].add_box("cell")
-        P["dx"] = MapPanel(fig.add_subplot(gs[0, 2]), (H, W), "error", lim_d, "δ¹ = unpooled δ, so far")
+        P["dx"] = MapPanel(fig.add_subplot(gs[0, 2]), (H, W), "error", lim_d, "∂C/∂a¹ = unpooled δ, so far")
         P["dx"].add_box("window")
         self.overlaps = P["dx"].ax.scatter([], [], s=60, marker="o", facecolors=ACCENT_COLOR, edgecolors="black", zorder=7)
         self._extra_dynamic.append(self.overlaps)
@@ -72,7 +72,7 @@ class UnpoolDrawing(Drawing):
             P["xz"].add_box("winner", ACCENT_COLOR, lw=6)
             self.ties = [P["xz"].add_box(f"tie{n}", ACCENT_COLOR, lw=3, ls="--") for n in range(KH * KW)]
             self.note = self.add_text(text_panel(fig, gs[1, 1], size=TITLE_SIZE + 1))
-        P["dxz"] = ZoomPanel(fig.add_subplot(gs[1, 2]), (H, W), (KH, KW), "error", lim_d, "δ¹")
+        P["dxz"] = ZoomPanel(fig.add_subplot(gs[1, 2]), (H, W), (KH, KW), "error", lim_d, "∂C/∂a¹")
         self.update(steps.state(0))
 
     def _update(self, state) -> None:
@@ -85,7 +85,7 @@ class UnpoolDrawing(Drawing):
         else:
             P["dy"].update(self.steps.dy[c], title=f"error δ²[{c}] after pooling")
             P["dy"].set_box("cell", state.i, state.j, 1, 1)
-        P["dx"].update(state.dx_so_far[c], title=f"δ¹[{c}] = unpooled δ, so far")
+        P["dx"].update(state.dx_so_far[c], title=f"∂C/∂a¹[{c}] = unpooled δ, so far")
         P["dx"].set_box("window", state.top, state.left, KH, KW)
         rows, cols = np.nonzero(state.hits[c] > 1)
         self.overlaps.set_offsets(np.column_stack([cols, rows]) if len(rows) else np.zeros((0, 2)))
@@ -106,7 +106,8 @@ class UnpoolDrawing(Drawing):
             P["xz"].show(self.steps.x[c], state.top, state.left, KH, KW)
             P["xz"].boxes["winner"].set_visible(False)
         note = state.note.replace(", ", ",\u00a0")  # keep "(u, v)" on one line
-        self.note.set_text("\n".join(textwrap.wrap(note, 28 if state.mode != "gap" else 60)).replace("\u00a0", " "))
+        lines = textwrap.wrap(note, 28 if state.mode != "gap" else 60, break_on_hyphens=False)
+        self.note.set_text("\n".join(lines).replace("\u00a0", " "))
         self.header.set_text(describe_unpool(state))
         self.step_text.set_text(f"step {state.k + 1} / {self.steps.n_steps}")
 
@@ -146,7 +147,7 @@ class FullConvDrawing(Drawing):
         gp = gs[0, 0].subgridspec(1, F, wspace=0.08)
         gk = gs[0, 1].subgridspec(1, F, wspace=0.08)
         s, p = steps.stride, steps.padding
-        how = "zero-padded by K−1" + (f", dilated by {s}" if s > 1 else "")
+        how = (f"dilated ×{s}, " if s > 1 else "") + "padded by K−1"  # short: the panel is narrow
         for f in range(F):
             title = f"δ {how}" if F == 1 else f"padded δ[{f}]"
             P[f"pad{f}"] = MapPanel(fig.add_subplot(gp[0, f]), padded.shape[1:], "error", lim_d, title, static=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ._steps_base import fmt_number
 from .viz import (
     ERROR_COLOR,
@@ -158,7 +160,10 @@ class WeightGradDrawing(Drawing):
         P["dw"].update(state.dw_so_far[state.f, state.c], title=f"∂C/∂W[{state.f}, {state.c}] so far")
         P["dw"].set_box("cell", state.u, state.v, 1, 1)
         P["prod"].update(state.products)
-        P["zoom"].show(state.products, 0, 0, *P["zoom"].shape)
+        # zoom where the error is largest: a corner of a digit's error map is usually all zeros
+        zh, zw = P["zoom"].shape
+        i, j = np.unravel_index(np.argmax(np.abs(self.steps.delta[state.f])), (Ho, Wo))
+        P["zoom"].show(state.products, i - zh // 2, j - zw // 2, zh, zw)
         f = state.f
         self.sum_text.set_text(f"∂C/∂W[{state.u}, {state.v}]\n= Σ δ ⊙ a⁰ = {fmt_number(state.value)}\n\n"
                                f"∂C/∂b[{f}] = Σ δ[{f}]\n= {fmt_number(state.db[f])}")

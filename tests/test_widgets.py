@@ -149,7 +149,7 @@ def test_unpool_widget_marks_the_winner_and_the_tie(rng):
     zoom = widget.drawing.panels["xz"]
     assert sum(zoom.boxes[f"tie{n}"].get_visible() for n in range(4)) == 4
     widget.step = 3
-    assert "δ¹[0, 3, 3] (the window's maximum)" in widget.drawing.header.get_text()
+    assert "∂C/∂a¹[0, 3, 3] (the window's maximum)" in widget.drawing.header.get_text()
     assert not zoom.boxes["tie1"].get_visible()
 
 
@@ -259,4 +259,6 @@ def test_one_colour_blind_safe_palette_centred_on_zero():
 
 
 def test_number_format():
-    assert [fmt_number(v) for v in (0.0, -0.001, 0.126, -1.5, 12.345, 123.4, np.nan)] == ["0", "0", "0.13", "-1.50", "12.3", "123", ""]
+    assert [fmt_number(v) for v in (0.0, -0.001, 0.126, -1.5, 12.345, 123.4, np.nan)] == ["0", "-1.0e-3", "0.13", "-1.50", "12.3", "123", ""]
+    # a value too small for two decimals keeps two significant digits instead of reading as 0 (e.g. GAP's δ/576)
+    assert fmt_number(0.84 / 576) == "1.5e-3"
