@@ -43,6 +43,11 @@ browser-test: $(VENV)/.installed-test
 notebooks: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NOTEBOOKS) $(NBVAL)
 
+## figures: regenerate every file in figures/ from the registry in bplib/figures.py (fixed seed, byte-stable)
+.PHONY: figures
+figures: $(VENV)/.installed
+	$(BIN)/python -m bplib.figures
+
 ## bench: ratio benchmarks against PyTorch (printed, never asserted)
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.conv

@@ -73,8 +73,8 @@ def fmt_number(v) -> str:
     a = abs(v)
     if a == 0:
         return "0"
-    if a < 0.005:  # would round to 0.00: keep two significant digits instead, e.g. 1.5e-3
-        mantissa, exponent = f"{v:.1e}".split("e")
+    if a < 0.005:  # would round to 0.00: keep one significant digit instead, e.g. 1e-3 (fits a 5-character cell)
+        mantissa, exponent = f"{v:.0e}".split("e")
         return f"{mantissa}e{int(exponent)}"
     text = f"{v:.0f}" if a >= 99.5 else f"{v:.1f}" if a >= 9.95 else f"{v:.2f}"
     return "0" if text.strip("-0.") == "" else text

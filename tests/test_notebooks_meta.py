@@ -43,3 +43,26 @@ def test_notebook_conventions(path):
         src = _source(c)
         if "NBVAL_IGNORE_OUTPUT" in src:
             assert src.splitlines()[0].strip() == "# NBVAL_IGNORE_OUTPUT", "the nbval marker stands alone on the first line"
+
+
+def test_every_section_and_erratum_is_covered():
+    """S1..S15 each named in some notebook's opening cell; each of SECTIONS.md's eight errata shown."""
+    assert len(NOTEBOOKS) == 13, [p.name for p in NOTEBOOKS]
+    named = set()
+    for path in NOTEBOOKS:
+        named |= {int(s) for s in re.findall(r"\bS(\d{1,2})\b", _source(_load(path)["cells"][0]))}
+    assert set(range(1, 16)) <= named, f"sections not covered: {sorted(set(range(1, 16)) - named)}"
+    text = {p.name[:2]: p.read_text(encoding="utf-8") for p in NOTEBOOKS}
+    errata = {  # erratum -> (notebook, words that show it is discussed there)
+        "1: 20 kernels x 26 = 520, not 25 x 26": ("01", "520"),
+        "2: delta1 needs sigma'(z1) after the unpool": ("07", "erratum 2"),
+        "3: batch mean: delta4 = (a4 - y)/N": ("06", "erratum 3"),
+        "4: softmax is not element-wise": ("05", "Jacobian"),
+        "4 (again, in the article's network)": ("06", "erratum 4"),
+        "5: max-pool ties go to the first maximum": ("07", "erratum 5"),
+        "6: rot180 rule needs dilation and cropping for stride/padding": ("09", "erratum 6"),
+        "7: batch norm and internal covariate shift is contested": ("04", "Santurkar"),
+        "8: 卷鸡层 is a typo for 卷积层": ("02", "卷鸡层"),
+    }
+    for erratum, (nb, words) in errata.items():
+        assert words.lower() in text[nb].lower(), f"erratum {erratum}: notebook {nb} does not mention {words!r}"

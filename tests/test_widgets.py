@@ -259,6 +259,7 @@ def test_one_colour_blind_safe_palette_centred_on_zero():
 
 
 def test_number_format():
-    assert [fmt_number(v) for v in (0.0, -0.001, 0.126, -1.5, 12.345, 123.4, np.nan)] == ["0", "-1.0e-3", "0.13", "-1.50", "12.3", "123", ""]
-    # a value too small for two decimals keeps two significant digits instead of reading as 0 (e.g. GAP's δ/576)
-    assert fmt_number(0.84 / 576) == "1.5e-3"
+    assert [fmt_number(v) for v in (0.0, -0.001, 0.126, -1.5, 12.345, 123.4, np.nan)] == ["0", "-1e-3", "0.13", "-1.50", "12.3", "123", ""]
+    # a value too small for two decimals keeps one significant digit instead of reading as 0 (e.g. GAP's δ/576)
+    assert fmt_number(0.84 / 576) == "1e-3"
+    assert fmt_number(-0.0046) == "-5e-3"

@@ -1,0 +1,121 @@
+"""Exercises of notebook 03: NCHW, the flatten order, flatten head vs GAP head (S4, S5, S7)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..conv import conv2d_forward
+from ..layers import dense_forward, flatten
+from ..pool import global_avgpool_forward, maxpool2d_forward
+from . import exercise
+
+
+def _flat_inputs():
+    return {"C": 16, "H": 5, "W": 5, "chw": (2, 3, 4)}
+
+
+def _head_inputs():
+    return {"C": 128, "H": 4, "W": 4, "K": 100}
+
+
+def _shape_inputs():
+    return {"x_shape": (16, 3, 32, 32), "kernels": 6, "kernel_size": 5, "stride": 1, "padding": 0, "pool": 2}
+
+
+def _as_int(answer):
+    """The answer as an int, or None if it is not a single whole number."""
+    try:
+        value = np.asarray(answer)
+        if value.size != 1 or not float(value) == int(value):
+            return None
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_int_tuple(answer):
+    try:
+        values = tuple(np.atleast_1d(np.asarray(answer)).tolist())
+    except (TypeError, ValueError):
+        return None
+    if not all(isinstance(v, (int, float)) and float(v) == int(v) for v in values):
+        return None
+    return tuple(int(v) for v in values)
+
+
+@exercise("03.flat_index", inputs=_flat_inputs)
+def flat_index(answer, C, H, W, chw):
+    """Where does a2[c, h, w] land in flatten(a2)? Found by flattening a one-hot array."""
+    probe = np.zeros((1, C, H, W))
+    probe[(0, *chw)] = 1.0
+    expected = int(np.flatnonzero(flatten(probe))[0])
+    got = _as_int(answer)
+    if got is None:
+        return False, f"answer with one whole number (a flat index from 0 to {C * H * W - 1}), got {answer!r}"
+    if got == expected:
+        return True, f"{tuple(chw)} lands at flat index {expected}"
+    c, h, w = chw
+    if got == (h * W + w) * C + c:
+        return False, "that is the position in NHWC order (channel fastest); flatten here reads channel, then row, then column"
+    if got == c * H * W + w * H + h:
+        return False, "rows and columns are swapped: within a channel the column w moves fastest"
+    if got == expected + 1 or got == expected - 1:
+        return False, "off by one: flat indices start at 0, like NumPy's"
+    if not 0 <= got < C * H * W:
+        return False, f"a flat index of a {C}x{H}x{W} array lies between 0 and {C * H * W - 1}"
+    return False, "each channel is a block of H*W numbers, each row a block of W numbers inside it"
+
+
+@exercise("03.head_params", inputs=_head_inputs)
+def head_params(answer, C, H, W, K):
+    """(flatten head, GAP head) parameter counts, read off the arrays of two real heads."""
+    rng = np.random.default_rng(303)
+    maps = rng.standard_normal((2, C, H, W))
+    flat_head = (np.zeros((K, C * H * W)), np.zeros(K))
+    gap_head = (np.zeros((K, C)), np.zeros(K))
+    dense_forward(flatten(maps), *flat_head)  # the heads really fit the maps
+    dense_forward(global_avgpool_forward(maps)[0], *gap_head)
+    expected = (sum(p.size for p in flat_head), sum(p.size for p in gap_head))
+    got = _as_int_tuple(answer)
+    if got is None or len(got) != 2:
+        return False, f"answer with a tuple of two whole numbers (flatten_head, gap_head), got {answer!r}"
+    if got == expected:
+        return True, f"flatten head {expected[0]:,} parameters, GAP head {expected[1]:,}: {expected[0] / expected[1]:.0f}x fewer"
+    if got == expected[::-1]:
+        return False, "the two numbers are swapped: the flatten head is the larger one"
+    hints = []
+    for name, g, e in (("flatten head", got[0], expected[0]), ("GAP head", got[1], expected[1])):
+        if g == e:
+            continue
+        if g == e - K:
+            hints.append(f"the {name} count is missing the {K} biases")
+        elif name == "GAP head" and g == H * W * K + K:
+            hints.append("GAP averages over H and W and keeps the channels: it gives C numbers")
+        else:
+            hints.append(f"the {name} count is not right: its weight matrix has one row per class, one column per input number")
+    return False, "; ".join(hints)
+
+
+@exercise("03.nchw_shape", inputs=_shape_inputs)
+def nchw_shape(answer, x_shape, kernels, kernel_size, stride, padding, pool):
+    """The NCHW shape after conv + max pool, found by running both layers on zeros."""
+    x = np.zeros(x_shape)
+    w = np.zeros((kernels, x_shape[1], kernel_size, kernel_size))
+    z, _ = conv2d_forward(x, w, np.zeros(kernels), stride, padding)
+    a, _ = maxpool2d_forward(z, size=pool, stride=pool)
+    expected = a.shape
+    got = _as_int_tuple(answer)
+    if got is None or len(got) != 4:
+        return False, f"answer with a tuple of four whole numbers (N, C, H, W), got {answer!r}"
+    if got == expected:
+        return True, f"after the pooling the batch is {expected}"
+    N, Cz, Hz, Wz = expected
+    if got == (N, Hz, Wz, Cz):
+        return False, "that is NHWC (channels last); in NCHW the channel axis comes second"
+    if got == z.shape:
+        return False, "that is the shape after the convolution; the 2x2 pooling halves H and W"
+    if got[1] == x_shape[1]:
+        return False, "the convolution's output has one channel per kernel, not per input channel"
+    if got[0] != N:
+        return False, "the batch axis N does not change through a layer"
+    return False, "a kernel of size k fits H - k + 1 times along an axis (stride 1, no padding); then 2x2 pooling halves that"

@@ -1,0 +1,321 @@
+"""Every figure of the course, regenerated from one registry: ``python -m bplib.figures`` (or ``make figures``).
+
+FIGURES maps a figure's name to the function that draws it, its parameters and the
+files it writes into figures/. The animations are the widgets' own state sequences
+(bplib.steps) drawn by the widgets' own drawing code (bplib.viz): a GIF of the steps
+(at most MAX_FRAMES, evenly spaced) and a PNG of one key step. Every figure starts
+from np.random.default_rng(0), and the files carry no dates or versions, so a second
+run rewrites the same bytes.
+
+    python -m bplib.figures                 # all, into figures/
+    python -m bplib.figures --out /tmp/f network poolings
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import io
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURES_DIR = ROOT / "figures"
+SEED = 0
+MAX_FRAMES = 40
+FRAME_MS, LAST_FRAME_MS = 900, 2500
+RC = {"svg.hashsalt": "bplib-figures", "svg.fonttype": "path", "svg.image_inline": True}  # stable SVG ids and text
+
+
+class Figure(NamedTuple):
+    """How to make one figure: draw(rng, **params) returns a matplotlib Figure or an Animation."""
+
+    draw: Callable
+    params: dict
+    formats: tuple  # ("svg", "png"), ("png",) or ("gif", "png")
+
+
+class Animation(NamedTuple):
+    """A state sequence, its drawing, and the step shown in the key-frame PNG."""
+
+    steps: object
+    draw: Callable  # a bplib.viz draw_<name>(ax_or_fig, state, steps)
+    key: int
+    frame_ms: int = FRAME_MS
+
+
+# --- the animations: the widgets' sequences on small, readable inputs ------------------------
+
+
+def _sliding_kernel(rng, size, kernel, padding, key):
+    from .steps import sliding_kernel_steps
+    from .viz_conv import draw_sliding_kernel
+
+    x, w = rng.standard_normal((size, size)), rng.standard_normal((kernel, kernel))
+    return Animation(sliding_kernel_steps(x, w, 0.1, padding=padding), draw_sliding_kernel, key)
+
+
+def _unpool(rng, mode, shape, key):
+    from .steps import unpool_steps
+    from .viz_backward import draw_unpool
+
+    x = np.maximum(rng.standard_normal(shape), 0)  # a ReLU output, as after the article's conv layer
+    dy = rng.standard_normal(shape[0]) if mode == "gap" else rng.standard_normal((shape[-2] // 2, shape[-1] // 2))
+    return Animation(unpool_steps(x, dy, mode), draw_unpool, key)
+
+
+def _weight_gradient(rng, size, kernel, key):
+    from .steps import weight_grad_steps
+    from .viz_conv import draw_weight_grad
+
+    a0, delta = rng.standard_normal((size, size)), rng.standard_normal((size - kernel + 1,) * 2)
+    return Animation(weight_grad_steps(a0, delta, kernel), draw_weight_grad, key)
+
+
+def _rot180(rng, kernel, frames, key):
+    from .steps import rot180_steps
+    from .viz_rot180 import draw_rot180
+
+    return Animation(rot180_steps(rng.standard_normal((kernel, kernel)), "rotate", frames), draw_rot180, key, 600)
+
+
+def _full_conv(rng, size, kernel, key):
+    from .steps import full_conv_steps
+    from .viz_backward import draw_full_conv
+
+    return Animation(full_conv_steps(rng.standard_normal((size, size)), rng.standard_normal((kernel, kernel))), draw_full_conv,
+                     key)
+
+
+# --- the static figures ---------------------------------------------------------------------
+
+
+@functools.cache
+def _digit():
+    from .data import load_mnist
+
+    (x, _), _ = load_mnist()
+    return x[0, 0]  # the shipped test set's first image, a 7
+
+
+def _network(rng):
+    from .diagrams import network_figure
+
+    return network_figure(_digit(), seed=SEED)
+
+
+def _bp_table(rng):
+    from .diagrams import bp_table_figure
+
+    return bp_table_figure()
+
+
+def _poolings(rng, size):
+    from .figures_maps import poolings_figure
+
+    return poolings_figure(np.round(np.abs(rng.standard_normal((size, size))), 1))
+
+
+def _flatten_order(rng, C, H, W, key):
+    from .explorer_states import flatten_order_steps
+    from .viz_explorers import draw_flatten_order
+
+    steps = flatten_order_steps(C, H, W)
+    drawing = draw_flatten_order(None, steps.state(key), steps)
+    drawing.step_text.set_text("")  # no slider on paper
+    return drawing.fig
+
+
+def _gap_vs_flatten(rng, stacks):
+    from .figures_maps import gap_vs_flatten_figure
+
+    return gap_vs_flatten_figure(stacks)
+
+
+def _conv_matrix(rng, kernel, input_hw, selected):
+    from .figures_maps import conv_matrix_figure
+
+    return conv_matrix_figure(rng.standard_normal((1, 1, kernel, kernel)), input_hw, selected)
+
+
+def _receptive_field(rng, layers, input_size):
+    from .figures_maps import receptive_field_figure
+    from .receptive import Layer
+
+    return receptive_field_figure([Layer(*ly) for ly in layers], input_size)
+
+
+def _dropout_masks(rng, p, block):
+    from .figures_maps import dropout_masks_figure
+    from .net import ArticleNet
+
+    a2 = ArticleNet(seed=SEED).forward(_digit()[None, None]).a2[0]  # the article's a² for the digit of network.png
+    return dropout_masks_figure(a2, seed=SEED, p=p, block=block)
+
+
+ANIMATED, STATIC, VECTOR = ("gif", "png"), ("png",), ("svg", "png")
+
+FIGURES = {
+    "network": Figure(_network, {}, VECTOR),
+    "bp_table": Figure(_bp_table, {}, VECTOR),
+    "sliding_kernel": Figure(_sliding_kernel, {"size": 6, "kernel": 3, "padding": 1, "key": 9}, ANIMATED),
+    "unpool_max": Figure(_unpool, {"mode": "max", "shape": (8, 8), "key": 5}, ANIMATED),
+    "unpool_avg": Figure(_unpool, {"mode": "avg", "shape": (8, 8), "key": 5}, ANIMATED),
+    "unpool_gap": Figure(_unpool, {"mode": "gap", "shape": (3, 4, 4), "key": 1}, ANIMATED),
+    "weight_gradient": Figure(_weight_gradient, {"size": 7, "kernel": 3, "key": 4}, ANIMATED),
+    "rot180": Figure(_rot180, {"kernel": 3, "frames": 8, "key": 4}, ANIMATED),
+    "full_conv": Figure(_full_conv, {"size": 3, "kernel": 3, "key": 12}, ANIMATED),
+    "poolings": Figure(_poolings, {"size": 4}, STATIC),
+    "flatten_order": Figure(_flatten_order, {"C": 3, "H": 4, "W": 4, "key": 21}, STATIC),
+    "gap_vs_flatten": Figure(_gap_vs_flatten, {"stacks": (("the article's network", (3, 12, 12)),
+                                                          ("a bigger stack", (64, 7, 7)))}, STATIC),
+    "conv_matrix": Figure(_conv_matrix, {"kernel": 3, "input_hw": (4, 4), "selected": 1}, STATIC),
+    "receptive_field": Figure(_receptive_field, {"layers": (("conv", 3), ("conv", 3), ("pool", 2, 2), ("conv", 3), ("conv", 3)),
+                                                 "input_size": 20}, STATIC),
+    "dropout_masks": Figure(_dropout_masks, {"p": 0.3, "block": 3}, STATIC),
+}
+
+
+def files() -> list:
+    """Every file name the registry writes, sorted."""
+    return sorted(f"{name}.{fmt}" for name, fig in FIGURES.items() for fmt in fig.formats)
+
+
+# --- writing stable files ---------------------------------------------------------------------
+
+
+def save_figure(fig, fmt: str) -> bytes:
+    """A matplotlib Figure as SVG or PNG bytes with no date, software or version in them."""
+    import matplotlib
+
+    metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
+    buf = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        fig.savefig(buf, format=fmt, dpi=fig.dpi, facecolor="white", metadata=metadata)
+    return buf.getvalue()
+
+
+def png_of(rgb: np.ndarray) -> bytes:
+    """An RGB frame (H, W, 3) as PNG bytes (Pillow, no metadata)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buf, format="png", optimize=True)
+    return buf.getvalue()
+
+
+def frame_steps(n_steps: int, max_frames: int = MAX_FRAMES) -> list:
+    """At most max_frames steps of 0..n_steps-1, evenly spaced, always the first and the last."""
+    if n_steps <= max_frames:
+        return list(range(n_steps))
+    return sorted({int(round(t)) for t in np.linspace(0, n_steps - 1, max_frames)})
+
+
+def gif_of(frames: list, frame_ms: int, last_ms: int = LAST_FRAME_MS) -> bytes:
+    """RGB frames (H, W, 3) as one looping GIF, built deterministically.
+
+    One palette for every frame: the 255 most frequent exact colours (ties by colour value),
+    so white stays white and the role colours stay exact; every other colour (anti-aliased
+    edges) goes to its nearest palette entry. After the first frame, pixels that did not
+    change are written as transparent index 255, which LZW packs into almost nothing.
+    """
+    from PIL import Image
+
+    packed = [(f[..., 0].astype(np.uint32) << 16 | f[..., 1].astype(np.uint32) << 8 | f[..., 2]).ravel() for f in frames]
+    counts = np.bincount(np.concatenate(packed), minlength=1 << 24)
+    seen = np.flatnonzero(counts)
+    top = seen[np.lexsort((seen, -counts[seen]))[:255]]  # most frequent first, then by colour
+    palette = np.stack([(top >> 16) & 255, (top >> 8) & 255, top & 255], axis=1).astype(np.int64)
+    rgb = np.stack([(seen >> 16) & 255, (seen >> 8) & 255, seen & 255], axis=1).astype(np.int64)
+    nearest = np.concatenate([np.argmin(((chunk[:, None, :] - palette[None]) ** 2).sum(-1), axis=1)
+                              for chunk in np.array_split(rgb, max(1, len(rgb) // 4096))])
+    lut = np.zeros(1 << 24, dtype=np.uint8)
+    lut[seen] = nearest
+    flat_palette = palette.astype(np.uint8).ravel().tolist() + [255, 255, 255] * (256 - len(palette))
+    images, previous = [], None
+    h, w = frames[0].shape[:2]
+    for p in packed:
+        index = lut[p].reshape(h, w)
+        shown = index.copy()
+        if previous is not None:
+            shown[index == previous] = 255
+        previous = index
+        im = Image.fromarray(shown, mode="P")
+        im.putpalette(flat_palette)
+        images.append(im)
+    buf = io.BytesIO()
+    durations = [frame_ms] * (len(images) - 1) + [last_ms]
+    images[0].save(buf, format="gif", save_all=True, append_images=images[1:], duration=durations, loop=0, disposal=1,
+                   transparency=255, optimize=False)
+    return buf.getvalue()
+
+
+def _frame(drawing, state) -> np.ndarray:
+    drawing.update(state)
+    return np.array(drawing.render()[..., :3])
+
+
+def build(name: str) -> dict:
+    """{file name: bytes} of one registered figure, drawn from np.random.default_rng(SEED)."""
+    import matplotlib
+
+    if name not in FIGURES:
+        raise KeyError(f"bplib.figures: no figure named {name!r}; the registry has {', '.join(FIGURES)}")
+    spec = FIGURES[name]
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()  # a teacher's matplotlibrc must not change the committed files
+        matplotlib.rcParams.update(RC)
+        made = spec.draw(np.random.default_rng(SEED), **spec.params)
+        out = {}
+        if isinstance(made, Animation):
+            seq = made.steps
+            drawing = made.draw(None, seq.state(0), seq)
+            out[f"{name}.gif"] = gif_of([_frame(drawing, seq.state(k)) for k in frame_steps(seq.n_steps)], made.frame_ms)
+            out[f"{name}.png"] = png_of(_frame(drawing, seq.state(made.key)))
+        else:
+            for fmt in spec.formats:
+                out[f"{name}.{fmt}"] = save_figure(made, fmt)
+    expected = {f"{name}.{fmt}" for fmt in spec.formats}
+    if set(out) != expected:
+        raise RuntimeError(f"bplib.figures: {name} made {sorted(out)}, the registry says {sorted(expected)}")
+    return out
+
+
+def build_all(out_dir=FIGURES_DIR, names=None, verbose: bool = True) -> dict:
+    """Write the registered figures (all, or names) into out_dir; returns {figure name: seconds}."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    timings = {}
+    for name in names or FIGURES:
+        t0 = time.perf_counter()
+        made = build(name)
+        for filename, data in made.items():
+            (out_dir / filename).write_bytes(data)
+        timings[name] = time.perf_counter() - t0
+        if verbose:
+            sizes = ", ".join(f"{f} {len(data) / 1024:.0f} kB" for f, data in sorted(made.items()))
+            print(f"{name:16s} {timings[name]:5.1f} s  {sizes}")
+    return timings
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bplib.figures", description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", help=f"figures to build (default: all): {', '.join(FIGURES)}")
+    parser.add_argument("--out", default=str(FIGURES_DIR), help="output folder (default: figures/ of the repository)")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in FIGURES]
+    if unknown:
+        parser.error(f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
+    t0 = time.perf_counter()
+    build_all(args.out, args.names or None)
+    print(f"{len(args.names or FIGURES)} figures in {time.perf_counter() - t0:.1f} s -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""The static figures built from maps: poolings (S3), GAP vs flatten (S7), the matrix C (S14),
+receptive fields (S15), dropout masks (S15).
+
+Each ``*_figure(...)`` returns a matplotlib Figure drawn with bplib.viz's panels and
+palette (the explorer drawings of bplib.viz_explorers where there is an explorer), from
+numbers computed by the core; bplib.figures saves them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
+
+from ._steps_base import fmt_number
+from .explorer_states import conv_matrix_steps, receptive_field_state
+from .pool import avgpool2d_forward, l2pool2d_forward, maxpool2d_forward
+from .receptive import receptive_fields
+from .regularize import channel_dropout_forward, dropblock_forward, dropout_forward
+from .viz import (
+    ACCENT_COLOR,
+    HEADER_SIZE,
+    HIGHLIGHT_COLOR,
+    INPUT_COLOR,
+    KERNEL_COLOR,
+    TEXT_COLOR,
+    TITLE_SIZE,
+    MapPanel,
+    new_figure,
+    sym_limit,
+)
+from .viz_explorers import draw_conv_matrix, draw_receptive_field, matrix_panel
+
+__all__ = ["poolings_figure", "gap_vs_flatten_figure", "conv_matrix_figure", "receptive_field_figure",
+           "dropout_masks_figure"]
+
+
+def _header(fig, text: str, size: float = HEADER_SIZE) -> None:
+    fig.text(0.01, 0.985, text, ha="left", va="top", fontsize=size, color=TEXT_COLOR)
+
+
+# --- S3: three poolings of one map -------------------------------------------------------------
+
+
+def poolings_figure(x, size: int = 2):
+    """Max, average and L2 pooling of one map x (H, W), side by side, every number shown."""
+    x = np.asarray(x, dtype=float)
+    H, W = x.shape
+    results = [("max pooling", maxpool2d_forward, "max"), ("average pooling", avgpool2d_forward, "mean"),
+               ("L2 pooling", l2pool2d_forward, "√Σx²")]
+    pooled = [(name, fn(x[None, None], size)[0][0, 0], how) for name, fn, how in results]
+    fig = new_figure(16, 5.4)
+    _header(fig, f"one {H}×{W} map, {size}×{size} windows with stride {size}: three ways to summarise a window")
+    gs = fig.add_gridspec(2, 4, width_ratios=[1.5, 1, 1, 1], height_ratios=[4, 1.1], left=0.02, right=0.98, top=0.8,
+                          bottom=0.02, wspace=0.25, hspace=0.1)
+    lim = sym_limit(x, *[p for _, p, _ in pooled])
+    inp = MapPanel(fig.add_subplot(gs[0, 0]), (H, W), "input", lim, "input a¹ (windows dashed)", numbers=True)
+    inp.update(x)
+    for i in range(0, H - size + 1, size):
+        for j in range(0, W - size + 1, size):
+            inp.add_box(f"w{i}{j}", HIGHLIGHT_COLOR, lw=2.5, ls="--")
+            inp.set_box(f"w{i}{j}", i, j, size, size)
+    win = x[:size, :size].ravel()
+    first = ", ".join(fmt_number(v) for v in win)
+    for n, (name, y, how) in enumerate(pooled):
+        p = MapPanel(fig.add_subplot(gs[0, n + 1]), y.shape, "output", lim, name, numbers=True)
+        p.update(y)
+        p.add_box("first", HIGHLIGHT_COLOR, lw=4)
+        p.set_box("first", 0, 0, 1, 1)
+        formula = {"max": f"max({first})", "mean": f"({' + '.join(fmt_number(v) for v in win)}) / {win.size}",
+                   "√Σx²": f"√({' + '.join(fmt_number(v) + '²' for v in win)})"}[how]
+        note = fig.add_subplot(gs[1, n + 1])
+        note.axis("off")
+        note.text(0.5, 0.5, f"{formula}\n= {fmt_number(y[0, 0])}", ha="center", va="center", fontsize=TITLE_SIZE - 1,
+                  color=TEXT_COLOR, linespacing=1.3, transform=note.transAxes)
+    arg = maxpool2d_forward(x[None, None], size)[1].arg[0, 0]  # the winner u*size + v of each window
+    for (i, j), a in np.ndenumerate(arg):  # the cells max pooling keeps (and unpooling sends the error back to)
+        r, c = i * size + a // size, j * size + a % size
+        inp.add_box(f"max{i}{j}", ACCENT_COLOR, lw=4)
+        inp.set_box(f"max{i}{j}", r, c, 1, 1)
+    note = fig.add_subplot(gs[1, 0])
+    note.axis("off")
+    note.text(0.0, 0.5, "purple: each window's maximum,\nthe cell that max pooling keeps", ha="left", va="center",
+              fontsize=TITLE_SIZE - 1, color=TEXT_COLOR, linespacing=1.3, transform=note.transAxes)
+    return fig
+
+
+# --- S7: GAP head vs flatten head ---------------------------------------------------------------
+
+
+def gap_vs_flatten_figure(stacks, n_classes: int = 10):
+    """Parameters of the classifier head after flatten vs after global average pooling, per feature stack (C, H, W)."""
+    fig = new_figure(14, 6.6)
+    _header(fig, f"parameters of a head with {n_classes} classes: flatten → FC  vs  GAP → FC")
+    ax = fig.add_axes((0.08, 0.16, 0.9, 0.68))
+    for n, (_, (C, H, W)) in enumerate(stacks):
+        flat, gap = C * H * W * n_classes + n_classes, C * n_classes + n_classes
+        for dx, value, color, what in ((-0.2, flat, KERNEL_COLOR, f"{C * H * W}·{n_classes} + {n_classes}"),
+                                       (0.2, gap, INPUT_COLOR, f"{C}·{n_classes} + {n_classes}")):
+            ax.bar(n + dx, value, width=0.36, color=color, edgecolor=TEXT_COLOR, lw=1.5)
+            ax.text(n + dx, value * 1.25, f"{value:,}\n= {what}", ha="center", va="bottom", fontsize=TITLE_SIZE,
+                    color=TEXT_COLOR, linespacing=1.25)
+    ax.set_yscale("log")
+    ax.set_ylim(1, 1e7)
+    ax.set_xlim(-0.6, len(stacks) - 0.4)
+    ticks = [f"{label}, {C}×{H}×{W} features:\nGAP needs {(C * H * W + 1) / (C + 1):.0f}× fewer" for label, (C, H, W) in stacks]
+    ax.set_xticks(range(len(stacks)), ticks, fontsize=TITLE_SIZE + 1)
+    ax.tick_params(axis="y", labelsize=TITLE_SIZE - 2)
+    ax.set_ylabel("parameters (log scale)", fontsize=TITLE_SIZE)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend([Patch(facecolor=KERNEL_COLOR, edgecolor=TEXT_COLOR), Patch(facecolor=INPUT_COLOR, edgecolor=TEXT_COLOR)],
+              ["flatten → FC: C·H·W·K + K", "GAP → FC: C·K + K"], loc="upper right", fontsize=TITLE_SIZE, frameon=False)
+    return fig
+
+
+# --- S14: the matrix C and Cᵀ ---------------------------------------------------------------------
+
+
+def conv_matrix_figure(w, input_hw, selected: int = 1):
+    """C of a small convolution (the explorer's C view, row `selected` outlined) beside Cᵀ (its column outlined)."""
+    steps = conv_matrix_steps(w, input_hw)
+    fig = new_figure(16, 8.2)
+    left, right = fig.subfigures(1, 2, width_ratios=[3.2, 1], wspace=0.0)
+    draw_conv_matrix(left, steps.state(selected), steps).step_text.set_text("")  # no slider on paper
+    K, R = steps.matrix.T.shape
+    gs = right.add_gridspec(1, 1, left=0.08, right=0.95, top=0.82, bottom=0.03)
+    panel = matrix_panel(right.add_subplot(gs[0, 0]), steps, True, f"Cᵀ ({K} × {R})")
+    panel.add_box("col", lw=4)
+    panel.set_box("col", 0, selected, K, 1)
+    right.text(0.5, 0.985, f"backward: column {selected}\nof Cᵀ = row {selected} of C", ha="center", va="top",
+               fontsize=TITLE_SIZE + 1, color=TEXT_COLOR, linespacing=1.3)
+    return fig
+
+
+# --- S15: receptive fields ------------------------------------------------------------------------
+
+
+def receptive_field_figure(layers, input_size: int):
+    """The explorer's picture of the deepest centre neuron, and r by depth: closed form vs traced."""
+    L = len(layers)
+    fig = new_figure(14, 9.6)
+    top, bottom = fig.subfigures(2, 1, height_ratios=[6, 3.6], hspace=0.0)
+    rfs = receptive_fields(layers)
+    state = receptive_field_state(layers, input_size, L, (0, 0))
+    centre = state.sizes[L] // 2
+    state = receptive_field_state(layers, input_size, L, (centre, centre))
+    draw_receptive_field(top, state).step_text.set_text("")  # no slider on paper
+    traced, names = [], ["input"]
+    for d in range(L + 1):  # the centre neuron of each depth, so no border cuts its field
+        c = state.sizes[d] // 2
+        traced.append(receptive_field_state(layers, input_size, d, (c, c)).traced_size[0])
+        if d:
+            names.append(f"{layers[d - 1].kind} {layers[d - 1].kernel}/{layers[d - 1].stride}")
+    ax = bottom.add_axes((0.08, 0.2, 0.6, 0.72))
+    ax.plot(range(L + 1), [rf.size for rf in rfs], color=TEXT_COLOR, lw=3, label="closed form  r ← r + (k−1)·j,  j ← j·s")
+    ax.plot(range(L + 1), traced, ls="none", marker="o", ms=16, mfc="none", mec=ACCENT_COLOR, mew=3,
+            label="traced: nonzero gradients")
+    for d, r in enumerate(traced):
+        ax.text(d, r + 0.8, str(r), ha="center", va="bottom", fontsize=TITLE_SIZE, color=TEXT_COLOR)
+    ax.set_xticks(range(L + 1), names, fontsize=TITLE_SIZE - 2)
+    ax.tick_params(axis="y", labelsize=TITLE_SIZE - 2)
+    ax.set_ylabel("field size r", fontsize=TITLE_SIZE)
+    ax.set_ylim(0, max(traced) * 1.35 + 1)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(loc="upper left", fontsize=TITLE_SIZE - 1, frameon=False)
+    bottom.text(0.71, 0.55, "the field grows by (k−1)·j per layer;\nafter a stride-2 layer every later\n"
+                "kernel step covers twice as much", ha="left", va="center", fontsize=TITLE_SIZE, color=TEXT_COLOR,
+                linespacing=1.35)
+    return fig
+
+
+# --- S15: dropout masks -----------------------------------------------------------------------------
+
+
+def dropout_masks_figure(maps, seed: int = 0, p: float = 0.3, block: int = 3):
+    """Dropout, channel dropout and DropBlock masks on the same feature maps (C, H, W); dropped cells black.
+
+    Each mask comes from its own np.random.default_rng(seed), so each is reproducible alone.
+    """
+    x = np.asarray(maps, dtype=float)[None]
+    C, H, W = x.shape[1:]
+
+    def rng():
+        return np.random.default_rng(seed)
+
+    kinds = [("dropout", dropout_forward(x, p, rng())[1].mask, f"dropout p = {p}:\nsingle pixels"),
+             ("channel", channel_dropout_forward(x, p, rng())[1].mask, f"channel dropout p = {p}:\nwhole maps"),
+             ("block", dropblock_forward(x, block, p, rng())[1].mask, f"DropBlock {block}×{block}, p = {p}:\nsquare blocks")]
+    fig = new_figure(14, 2.2 + 3.0 * C)
+    _header(fig, f"three ways to drop units of the same {C} feature maps a² ({H}×{W}); black = dropped")
+    gs = fig.add_gridspec(C, 4, left=0.02, right=0.98, top=(0.86 if C > 2 else 0.8), bottom=0.04, hspace=0.22, wspace=0.12)
+    dropped = ListedColormap([(0, 0, 0, 1)]).with_extremes(bad=(0, 0, 0, 0))
+    for c in range(C):
+        lim = sym_limit(x[0, c])  # each map at its own scale, as a diagram of where the drops fall
+        p0 = MapPanel(fig.add_subplot(gs[c, 0]), (H, W), "input", lim, "feature map a²" + f"[{c}]", numbers=False)
+        p0.update(x[0, c])
+        for n, (_, mask, title) in enumerate(kinds):
+            panel = MapPanel(fig.add_subplot(gs[c, n + 1]), (H, W), "input", lim, title if c == 0 else "", numbers=False)
+            panel.update(x[0, c])
+            panel.ax.imshow(np.ma.masked_where(mask[0, c] > 0, np.zeros((H, W))), cmap=dropped, interpolation="nearest",
+                            zorder=2)
+            panel.ax.set_xlabel(f"{mask[0, c].mean():.0%} kept", fontsize=TITLE_SIZE - 1, labelpad=2)
+    return fig

@@ -1,0 +1,95 @@
+"""Drawing the receptive-field explorer's state (S15): every layer's map, the neuron, its field two ways.
+
+Used by bplib.explorers.receptive_field_explorer and by the figure receptive_field.png
+(bplib.figures_maps); re-exported by bplib.viz_explorers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import LineCollection
+
+from .receptive import receptive_fields
+from .viz import ACCENT_COLOR, HIGHLIGHT_COLOR, TITLE_SIZE, Drawing, MapPanel, check_drawable, grid, new_figure, text_panel
+
+__all__ = ["draw_receptive_field", "closed_form_text", "MAX_LAYERS"]
+
+MAX_LAYERS = 5  # layers in a receptive-field stack
+
+
+def _layer_name(layer) -> str:
+    pad = f" p{layer.padding}" if layer.padding else ""
+    return f"{layer.kind} {layer.kernel}×{layer.kernel} s{layer.stride}{pad}"
+
+
+def _gridlines(ax, shape) -> LineCollection:
+    """Thin lines between the cells of a map, so single pixels can be counted (drawn over the image)."""
+    H, W = shape
+    segs = [[(x, -0.5), (x, H - 0.5)] for x in np.arange(0.5, W - 1)] + [[(-0.5, y), (W - 0.5, y)] for y in np.arange(0.5, H - 1)]
+    return ax.add_collection(LineCollection(segs, colors="#C8C8C8", linewidths=0.7, zorder=1))
+
+
+def closed_form_text(layers, depth: int) -> str:
+    """'r = 1 + (3−1)·1 + (2−1)·1 = 4' for the first depth layers: r ← r + (k−1)·j, j ← j·s."""
+    rfs = receptive_fields(layers[:depth])
+    terms = ["1"] + [f"({layer.kernel}−1)·{rf.jump}" for layer, rf in zip(layers[:depth], rfs)]
+    return f"r = {' + '.join(terms)} = {rfs[-1].size},  jump j = {rfs[-1].jump}"
+
+
+class ReceptiveFieldDrawing(Drawing):
+    """The input and every layer's map; the neuron, the cells that reach it, its field on the input (two ways)."""
+
+    def __init__(self, ax_or_fig, state):
+        layers, sizes = state.layers, state.sizes
+        if len(layers) > MAX_LAYERS:
+            raise ValueError(f"draw_receptive_field: {len(layers)} layers are too many to show; the limit is {MAX_LAYERS}")
+        check_drawable("draw_receptive_field", input_map=(sizes[0], sizes[0]))
+        self.layers, self.sizes = layers, sizes
+        L = len(layers)
+        ratios = [1.8] + [max(0.6, 1.8 * (s / sizes[0]) ** 0.5) for s in sizes[1:]]
+        fig, gs = grid(ax_or_fig, 2, L + 1, width_ratios=ratios, height_ratios=[3, 1.05], left=0.02, right=0.98, top=0.77,
+                       bottom=0.02, hspace=0.12, wspace=0.3)
+        super().__init__(fig)
+        rfs = receptive_fields(layers)
+        for level, size in enumerate(sizes):
+            name = f"input {size}×{size}" if level == 0 else f"{_layer_name(layers[level - 1])}\n→ {size}×{size}"
+            title = f"{name}\nr = {rfs[level].size}, j = {rfs[level].jump}"
+            p = self.panels[f"m{level}"] = MapPanel(fig.add_subplot(gs[0, level]), (size, size), "input" if level == 0
+                                                    else "output", 1.0, title, numbers=False)
+            if size <= 24:
+                self._extra_dynamic.append(_gridlines(p.ax, (size, size)))
+            p.add_box("neuron", lw=4)
+        self.panels["m0"].add_box("closed", HIGHLIGHT_COLOR, lw=5)
+        self.panels["m0"].add_box("traced", ACCENT_COLOR, lw=3, ls="--")
+        self.note = self.add_text(text_panel(fig, gs[1, :], size=TITLE_SIZE + 2))
+        self.update(state)
+
+    def _update(self, state) -> None:
+        P = self.panels
+        for level in range(len(self.sizes)):
+            p = P[f"m{level}"]
+            p.update(state.cone[level].astype(float) if level <= state.depth else np.zeros((self.sizes[level],) * 2))
+            p.boxes["neuron"].set_visible(level == state.depth)
+        i, j = state.neuron
+        P[f"m{state.depth}"].set_box("neuron", i, j, 1, 1)
+        t, l_, b, r = state.closed_box
+        P["m0"].set_box("closed", t, l_, b - t, r - l_)
+        t2, l2, b2, r2 = state.traced_box
+        P["m0"].set_box("traced", t2, l2, b2 - t2, r2 - l2)
+        rf = state.closed_form
+        clipped = "" if state.closed_form_size == (rf.size, rf.size) else \
+            f", cut by the border to {state.closed_form_size[0]} × {state.closed_form_size[1]}"
+        holes = f" ({state.holes} holes: kernel < stride)" if state.holes else ""
+        verdict = "✓ both give the same region" if state.agree else "✗ they differ"
+        self.note.set_text(
+            f"closed form (black box): {closed_form_text(state.layers, state.depth)}\n"
+            f"      → input rows {t}..{b - 1}, cols {l_}..{r - 1}{clipped}\n"
+            f"traced (dashed box, blue): {state.traced_size[0]} × {state.traced_size[1]} pixels have a nonzero "
+            f"gradient{holes}   {verdict}")
+        self.header.set_text(f"neuron ({i}, {j}) at depth {state.depth} sees a {rf.size} × {rf.size} input region")
+        self.step_text.set_text(f"depth {state.depth} / {len(self.layers)}")
+
+
+def draw_receptive_field(ax_or_fig, state) -> ReceptiveFieldDrawing:
+    """Draw receptive_field_state's state (the stack is in the state); returns the drawing. None: a new Figure."""
+    return ReceptiveFieldDrawing(new_figure(14, 6.4) if ax_or_fig is None else ax_or_fig, state)

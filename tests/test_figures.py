@@ -1,0 +1,187 @@
+"""figures/: regenerated from the registry in bplib.figures, they must match the committed files.
+
+Byte-equal is the rule, and it holds on the course environment (the same matplotlib,
+Pillow, FreeType and zlib draw and encode the same bytes; nothing time- or
+machine-dependent is written). Only where the bytes differ may a PNG or GIF still pass,
+if its pixels are equal within a small tolerance (same size and frame count, at most
+0.5% of the pixels off, none by more than a quarter of the range): another zlib or
+Pillow version recompresses the same pixels differently, and another FreeType version
+moves a few anti-aliased glyph edges by a level or two. SVG has no such escape: its
+bytes depend only on matplotlib, so a different SVG means a different drawing.
+Regenerate with `make figures` after a drawing change.
+"""
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from bplib import figures as F
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "figures"
+MAX_GIF_BYTES = 1_600_000
+
+
+@pytest.fixture(scope="module")
+def built():
+    """Every figure built once, in memory: {file name: bytes}."""
+    out = {}
+    for name in F.FIGURES:
+        out.update(F.build(name))
+    return out
+
+
+def _frames(data: bytes) -> list:
+    im = Image.open(io.BytesIO(data))
+    frames = []
+    for k in range(getattr(im, "n_frames", 1)):
+        im.seek(k)
+        frames.append(np.asarray(im.convert("RGB"), dtype=np.int16))
+    return frames
+
+
+def _pixels_close(new: bytes, old: bytes) -> str:
+    """'' if the images (every frame) agree within the tolerance, else what differs."""
+    a, b = _frames(new), _frames(old)
+    if len(a) != len(b):
+        return f"{len(a)} frames, committed {len(b)}"
+    for k, (x, y) in enumerate(zip(a, b)):
+        if x.shape != y.shape:
+            return f"frame {k}: size {x.shape[:2]}, committed {y.shape[:2]}"
+        diff = np.abs(x - y).max(axis=-1)
+        if (diff > 0).mean() > 0.005 or diff.max() > 64:
+            return f"frame {k}: {(diff > 0).mean():.2%} of pixels differ, by up to {diff.max()}"
+    return ""
+
+
+def test_the_registry_names_exactly_the_committed_files():
+    committed = sorted(p.name for p in COMMITTED.iterdir())
+    assert F.files() == committed, f"stale: {sorted(set(committed) - set(F.files()))}, missing: {sorted(set(F.files()) - set(committed))}"
+
+
+def test_the_required_figures_are_registered():
+    required = {"network.svg", "network.png", "poolings.png", "flatten_order.png", "gap_vs_flatten.png", "conv_matrix.png",
+                "receptive_field.png", "dropout_masks.png", "bp_table.svg", "bp_table.png"}
+    for anim in ("sliding_kernel", "unpool_max", "unpool_avg", "unpool_gap", "weight_gradient", "rot180", "full_conv"):
+        required |= {f"{anim}.gif", f"{anim}.png"}
+    assert required <= set(F.files())
+
+
+@pytest.mark.parametrize("filename", F.files())
+def test_regenerated_figure_matches_the_committed_file(built, filename):
+    new, old = built[filename], (COMMITTED / filename).read_bytes()
+    if new == old:
+        return
+    assert not filename.endswith(".svg"), f"{filename} differs from the committed SVG; run `make figures`"
+    problem = _pixels_close(new, old)
+    assert not problem, f"{filename}: {problem}; run `make figures` if the drawing changed on purpose"
+
+
+def test_a_second_build_writes_the_same_bytes(built, tmp_path):
+    F.build_all(tmp_path, ["network", "rot180", "poolings"], verbose=False)
+    for name in ("network.svg", "network.png", "rot180.gif", "rot180.png", "poolings.png"):
+        assert (tmp_path / name).read_bytes() == built[name]
+    svg = built["network.svg"].decode()
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    png = Image.open(io.BytesIO(built["network.png"]))
+    assert "Software" not in png.info
+
+
+def _palette_close(frame, expected) -> bool:
+    """Equal up to the GIF's 255 colours: anti-aliased edge pixels move to their nearest palette colour.
+
+    Measured on every animation: at most 2.5% of pixels change at all, 0.2% by more than 24
+    levels, none by more than 85; the next step's picture differs far more than that.
+    """
+    diff = np.abs(frame - expected).max(axis=-1)
+    return (diff > 0).mean() < 0.05 and (diff > 24).mean() < 0.005 and diff.max() <= 128
+
+
+@pytest.mark.parametrize("name", [n for n, f in F.FIGURES.items() if f.formats == F.ANIMATED])
+def test_an_animation_is_its_widget_drawing(built, name):
+    """The GIF's frames and the key PNG are the viz drawing of the steps, within the GIF's palette."""
+    spec = F.FIGURES[name]
+    made = spec.draw(np.random.default_rng(F.SEED), **spec.params)
+    seq = made.steps
+    frames = _frames(built[f"{name}.gif"])
+    ks = F.frame_steps(seq.n_steps)
+    assert 2 <= len(frames) <= F.MAX_FRAMES and len(built[f"{name}.gif"]) <= MAX_GIF_BYTES
+    drawing = made.draw(None, seq.state(0), seq)
+    for k, frame in ((0, frames[0]), (len(ks) - 1, frames[-1])):
+        expected = F._frame(drawing, seq.state(ks[k])).astype(np.int16)
+        assert _palette_close(frame, expected), f"{name}: GIF frame {k} is not the drawing of step {ks[k]}"
+        if len(ks) > 1:  # and the check can tell one step from the next
+            other = F._frame(drawing, seq.state(ks[1] if k == 0 else ks[-2])).astype(np.int16)
+            assert not _palette_close(frame, other)
+    key = F._frame(drawing, seq.state(made.key))
+    np.testing.assert_array_equal(_frames(built[f"{name}.png"])[0], key)
+    info = Image.open(io.BytesIO(built[f"{name}.gif"])).info
+    assert info.get("loop") == 0
+
+
+def test_frame_steps():
+    assert F.frame_steps(5) == [0, 1, 2, 3, 4]
+    many = F.frame_steps(576)
+    assert len(many) == F.MAX_FRAMES and many[0] == 0 and many[-1] == 575
+    gaps = np.diff(many)
+    assert gaps.max() - gaps.min() <= 1
+
+
+def test_gif_of_keeps_exact_colours_and_transparent_repeats():
+    rng = np.random.default_rng(0)
+    base = np.full((20, 30, 3), 255, dtype=np.uint8)
+    frames = []
+    for k in range(4):
+        f = base.copy()
+        f[k * 4 : k * 4 + 4, 5:9] = (0, 114, 178)  # INPUT_COLOR, moving down
+        f[0, 0] = rng.integers(0, 255, 3)
+        frames.append(f)
+    decoded = _frames(F.gif_of(frames, 100))
+    assert len(decoded) == 4
+    for got, want in zip(decoded, frames):
+        np.testing.assert_array_equal(got, want)  # fewer than 256 colours: every frame exact
+
+
+def _embedded(text: str, prefix: str) -> set:
+    return set(re.findall(re.escape(prefix) + r"([A-Za-z0-9_.\-]+\.(?:png|gif|svg))", text))
+
+
+def test_every_embedded_figure_exists():
+    names = _embedded((ROOT / "README.md").read_text(encoding="utf-8"), "figures/")
+    assert names, "the README's Gallery embeds no figure"
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        names |= _embedded("\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown"), "../figures/")
+    missing = sorted(n for n in names if not (COMMITTED / n).is_file())
+    assert not missing, f"embedded but not in figures/: {missing}"
+
+
+def test_cli_builds_a_subset_and_refuses_unknown_names(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "bplib.figures", "--out", str(tmp_path), "poolings"], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["poolings.png"]
+    assert (tmp_path / "poolings.png").read_bytes() == F.build("poolings")["poolings.png"]
+    bad = subprocess.run([sys.executable, "-m", "bplib.figures", "--out", str(tmp_path), "no_such"], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert bad.returncode == 2 and "unknown figure(s) no_such" in bad.stderr
+
+
+def test_make_figures_runs_the_registry():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^figures: \$\(VENV\)/\.installed\n\t\$\(BIN\)/python -m bplib\.figures$", makefile, re.M)
+    assert re.search(r"^\.PHONY:.*\bfigures\b", makefile, re.M), "figures/ is a folder: the target must be .PHONY"
+
+
+def test_import_bplib_stays_numpy_only():
+    code = ("import sys, bplib; bad = [m for m in ('matplotlib', 'ipywidgets', 'PIL', 'bplib.figures', 'bplib.explorers') "
+            "if m in sys.modules]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
