@@ -20,6 +20,7 @@ from ._checks import as_float_array, check_int
 __all__ = [
     "ConvCache",
     "conv_output_size",
+    "conv_input_size",
     "conv2d_forward",
     "conv2d_backward",
     "conv_transpose2d",
@@ -35,6 +36,29 @@ __all__ = [
 def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
     """Output length along one axis: (size + 2*padding - kernel) // stride + 1."""
     return (size + 2 * padding - kernel) // stride + 1
+
+
+def conv_input_size(out_hw, kernel_hw, stride: int, padding: int, input_hw=None, fn="conv_input_size", name="input_hw"):
+    """The input size (H, W) that a convolution maps to out_hw; input_hw checks or picks one.
+
+    Default: H = (Ho - 1)*stride - 2*padding + KH. With stride > 1 several sizes give the
+    same Ho; a given input_hw is checked to be one of them (ValueError otherwise).
+    """
+    (Ho, Wo), (KH, KW), s, p = out_hw, kernel_hw, stride, padding
+    if input_hw is None:
+        H, W = (Ho - 1) * s - 2 * p + KH, (Wo - 1) * s - 2 * p + KW
+        if H < 1 or W < 1:
+            raise ValueError(f"{fn}: padding {p} is too large for a {Ho}x{Wo} output of a {KH}x{KW} kernel")
+        return H, W
+    if not isinstance(input_hw, (tuple, list)) or len(input_hw) != 2:
+        raise ValueError(f"{fn}: {name} must be a pair (H, W), got {input_hw!r}")
+    H, W = (check_int(v, name, fn, 1) for v in input_hw)
+    if (conv_output_size(H, KH, s, p), conv_output_size(W, KW, s, p)) != (Ho, Wo) or KH > H + 2 * p or KW > W + 2 * p:
+        raise ValueError(
+            f"{fn}: {name}={(H, W)} is not an input size that a {KH}x{KW} "
+            f"convolution with stride {s}, padding {p} maps to {Ho}x{Wo}"
+        )
+    return H, W
 
 
 class ConvCache(NamedTuple):
@@ -252,17 +276,7 @@ def conv_transpose2d(d, w, stride: int = 1, padding: int = 0, output_hw=None):
             f"{fn}: d has {F} channels but w has {Fw} kernels (d.shape={d.shape}, "
             f"w.shape={w.shape}); expected d.shape[1] == w.shape[0]"
         )
-    if output_hw is None:
-        H, W = (Ho - 1) * s - 2 * p + KH, (Wo - 1) * s - 2 * p + KW
-        if H < 1 or W < 1:
-            raise ValueError(f"{fn}: padding {p} is too large for d.shape={d.shape}, w.shape={w.shape}")
-    else:
-        H, W = (check_int(v, "output_hw", fn, 1) for v in output_hw)
-        if (conv_output_size(H, KH, s, p), conv_output_size(W, KW, s, p)) != (Ho, Wo) or KH > H + 2 * p or KW > W + 2 * p:
-            raise ValueError(
-                f"{fn}: output_hw={(H, W)} is not an input size that a {KH}x{KW} "
-                f"convolution with stride {s}, padding {p} maps to {Ho}x{Wo}"
-            )
+    H, W = conv_input_size((Ho, Wo), (KH, KW), s, p, output_hw, fn, "output_hw")
     return _transpose_conv(d, w, s, p, (H, W))
 
 

@@ -11,7 +11,6 @@ sequence, and an output area that keeps any error. What is shown is also in Pyth
 from __future__ import annotations
 
 import html
-import traceback
 
 import ipywidgets as widgets
 import numpy as np
@@ -21,7 +20,7 @@ from .explorer_states import conv_matrix_steps, flatten_order_steps, follow_neur
 from .receptive import Layer, _check_layers, feature_sizes
 from .viz import ERROR_COLOR, check_drawable
 from .viz_explorers import MAX_LAYERS, check_flatten, check_matrix, draw_conv_matrix, draw_flatten_order, draw_receptive_field
-from .widgets import BUTTON_STYLE, CAPTION_STYLE
+from .widgets import BUTTON_STYLE, CAPTION_STYLE, GuardedCallbacks
 
 __all__ = ["conv_matrix_explorer", "receptive_field_explorer", "flatten_order_explorer",
            "ConvMatrixExplorer", "ReceptiveFieldExplorer", "FlattenOrderExplorer"]
@@ -31,7 +30,7 @@ _CSS = ("<style>.bplib-explorer .widget-label, .bplib-explorer .widget-readout, 
         " {font-size: 20px !important;} .bplib-explorer .widget-toggle-button {font-weight: bold; height: 36px;}</style>")
 
 
-class Explorer:
+class Explorer(GuardedCallbacks):
     """The parts every explorer shares: picture, caption, output area, guarded callbacks."""
 
     def __init__(self):
@@ -77,15 +76,6 @@ class Explorer:
         body = html.escape(text).replace("\n", "<br>")
         self.caption.value = f'<div style="{CAPTION_STYLE}; color:{color}">{body}</div>'
 
-    def _guarded(self, fn, *args) -> None:
-        """Run a callback; a failure is shown in the output area and kept in self.errors."""
-        try:
-            fn(*args)
-        except Exception as e:  # a widget callback must never fail silently
-            text = traceback.format_exc()
-            self.errors.append(text)
-            self.output.append_stderr(text)
-            self._set_caption(f"error: {e!r}", ERROR_COLOR)
 
 
 def _set_slider(slider, value: int, name: str) -> None:

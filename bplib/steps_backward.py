@@ -12,7 +12,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ._checks import as_float_array, check_int, check_pair
 from ._steps_base import Steps, _filled, _maps, fmt_number
-from .conv import conv_output_size, dilate, rot180
+from .conv import conv_input_size, dilate, rot180
 
 __all__ = ["UnpoolState", "unpool_steps", "GatherState", "ScatterState", "FullConvState", "full_conv_steps"]
 
@@ -200,17 +200,7 @@ def full_conv_steps(delta, w, stride: int = 1, padding: int = 0, input_hw=None) 
         raise ValueError(
             f"{fn}: delta has {F} error maps but w has {w.shape[0]} kernels (delta.shape={delta.shape}, w.shape={w.shape})"
         )
-    if input_hw is None:
-        H, W = (Ho - 1) * s - 2 * p + KH, (Wo - 1) * s - 2 * p + KW
-        if H < 1 or W < 1:
-            raise ValueError(f"{fn}: padding {p} is too large for delta.shape={delta.shape}, w.shape={w.shape}")
-    else:
-        H, W = check_pair(tuple(input_hw), "input_hw", fn, 1)
-        if KH > H + 2 * p or KW > W + 2 * p or (conv_output_size(H, KH, s, p), conv_output_size(W, KW, s, p)) != (Ho, Wo):
-            raise ValueError(
-                f"{fn}: input_hw={(H, W)} is not an input size that a {KH}x{KW} convolution with stride {s}, "
-                f"padding {p} maps to {Ho}x{Wo} (delta.shape={delta.shape})"
-            )
+    H, W = conv_input_size((Ho, Wo), (KH, KW), s, p, None if input_hw is None else tuple(input_hw), fn, "input_hw")
     flipped = rot180(w)
     d = dilate(delta, s)  # (F, (Ho-1)*s+1, (Wo-1)*s+1)
     Hfull, Wfull = d.shape[1] + KH - 1, d.shape[2] + KW - 1  # the full convolution's size

@@ -36,7 +36,21 @@ CAPTION_STYLE = "font-size:22px; line-height:1.5; color:#000; font-family:'DejaV
 BUTTON_STYLE = {"font_size": "22px", "font_weight": "bold"}
 
 
-class StepWidget:
+class GuardedCallbacks:
+    """Mixin: ``_guarded(fn, *args)`` runs a callback; a failure lands in ``self.output`` (an
+    ipywidgets.Output), in ``self.errors`` and, in red, in the ``self.caption`` HTML widget."""
+
+    def _guarded(self, fn, *args) -> None:
+        try:
+            fn(*args)
+        except Exception as e:  # a widget callback must never fail silently
+            text = traceback.format_exc()
+            self.errors.append(text)
+            self.output.append_stderr(text)
+            self.caption.value = f'<div style="{CAPTION_STYLE}; color:{ERROR_COLOR}">error: {html.escape(repr(e))}</div>'
+
+
+class StepWidget(GuardedCallbacks):
     """A state sequence shown step by step.
 
     steps: a bplib.steps sequence; draw(ax_or_fig, state, steps) -> a drawing with
@@ -111,15 +125,7 @@ class StepWidget:
         self.caption.value = f'<div style="{CAPTION_STYLE}">{html.escape(self._caption(state)).replace(chr(10), "<br>")}</div>'
         self._step = state.k
 
-    def _guarded(self, fn, *args) -> None:
-        """Run a callback; a failure is shown in the output area and kept in self.errors."""
-        try:
-            fn(*args)
-        except Exception as e:  # a widget callback must never fail silently
-            text = traceback.format_exc()
-            self.errors.append(text)
-            self.output.append_stderr(text)
-            self.caption.value = f'<div style="{CAPTION_STYLE}; color:{ERROR_COLOR}">error: {html.escape(repr(e))}</div>'
+
 
 
 def sliding_kernel_widget(x, w, b=0.0, stride: int = 1, padding: int = 0, interval: int = 700) -> StepWidget:

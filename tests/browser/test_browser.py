@@ -21,14 +21,17 @@ def page(lab_server, browser, screens):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     try:
-        _open_and_run_all(pg, f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}", screens)
+        open_and_run_all(pg, f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}", screens,
+                         ".bplib-step-widget img", len(WIDGETS), "all widgets ready", "failure.png")
         pg.screenshot(path=str(screens / "notebook.png"))
         yield pg
     finally:
         context.close()
 
 
-def _open_and_run_all(pg, url, screens):
+def open_and_run_all(pg, url, screens, pictures: str, count: int, ready: str, failure_png: str):
+    """Open a notebook, Run All Cells, and wait until `count` elements match `pictures`, no cell
+    is still running and some output says `ready`. On failure, screenshot to `failure_png`."""
     try:
         pg.goto(url, wait_until="domcontentloaded", timeout=120_000)
         pg.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=120_000)
@@ -40,13 +43,13 @@ def _open_and_run_all(pg, url, screens):
         pg.click(".lm-MenuBar-itemLabel:text-is('Run')")
         pg.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
         pg.wait_for_function(
-            """n => document.querySelectorAll('.bplib-step-widget img').length === n
+            """([sel, n, ready]) => document.querySelectorAll(sel).length === n
                  && ![...document.querySelectorAll('.jp-InputArea-prompt')].some(p => p.textContent.includes('*'))
-                 && [...document.querySelectorAll('.jp-OutputArea-output')].some(o => o.textContent.includes('all widgets ready'))""",
-            arg=len(WIDGETS), timeout=150_000,
+                 && [...document.querySelectorAll('.jp-OutputArea-output')].some(o => o.textContent.includes(ready))""",
+            arg=[pictures, count, ready], timeout=150_000,
         )
     except Exception:
-        pg.screenshot(path=str(screens / "failure.png"))
+        pg.screenshot(path=str(screens / failure_png))
         raise
 
 

@@ -8,8 +8,7 @@ traceback appears. Screenshots go to browser-screens/explorer-*.png.
 """
 
 import pytest
-from playwright.sync_api import TimeoutError as PWTimeout
-from test_browser import ERROR_TEXTS, _picture, _readout, _wait_for_new_picture, _wait_for_step_change
+from test_browser import ERROR_TEXTS, _picture, _readout, _wait_for_new_picture, _wait_for_step_change, open_and_run_all
 
 NOTEBOOK = "tests/browser/explorers.ipynb"
 EXPLORERS = ["conv_matrix", "receptive_field", "flatten_order"]
@@ -21,33 +20,11 @@ def page(lab_server, browser, screens):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     try:
-        _open_and_run_all(pg, f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}", screens)
+        open_and_run_all(pg, f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}", screens,
+                         ".bplib-explorer img", len(EXPLORERS), "all explorers ready", "explorer-failure.png")
         yield pg
     finally:
         context.close()
-
-
-def _open_and_run_all(pg, url, screens):
-    """Open the notebook, Run All Cells, wait for the three pictures and the closing line."""
-    try:
-        pg.goto(url, wait_until="domcontentloaded", timeout=120_000)
-        pg.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=120_000)
-        try:  # older settings may still ask which kernel to start: take the notebook's own
-            pg.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click(timeout=5_000)
-        except PWTimeout:
-            pass
-        pg.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-        pg.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        pg.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-        pg.wait_for_function(
-            """n => document.querySelectorAll('.bplib-explorer img').length === n
-                 && ![...document.querySelectorAll('.jp-InputArea-prompt')].some(p => p.textContent.includes('*'))
-                 && [...document.querySelectorAll('.jp-OutputArea-output')].some(o => o.textContent.includes('all explorers ready'))""",
-            arg=len(EXPLORERS), timeout=150_000,
-        )
-    except Exception:
-        pg.screenshot(path=str(screens / "explorer-failure.png"))
-        raise
 
 
 def _explorer(page, n: int):
