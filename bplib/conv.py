@@ -215,13 +215,18 @@ def conv2d_backward(dz, cache: ConvCache, need_dx: bool = True):
     dz = dz.astype(cache.xp.dtype, copy=False)
     db = dz.sum(axis=(0, 2, 3))
     dwT = np.zeros((C * KH * KW, F), dtype=dz.dtype)
+    gather = need_dx and _gather_route(F, C, KH, KW, s, p)
+    dx = np.empty((N, C, H, W), dtype=dz.dtype) if need_dx and not gather else None
     for n0, n1, d_f in _error_chunks(dz, C * KH * KW):
         # dw[f, k] = sum over (n, i, j) of dz[n, f, i, j] * cols[k, (n, i, j)]: the error
         # map slid over the input, as one matrix product per chunk (im2col is recomputed:
         # cheaper than keeping the whole im2col matrix from the forward pass)
         cols = _windows(cache.xp[n0:n1], KH, KW, Ho, Wo, s)
         dwT += np.matmul(cols, d_f.T, out=_buffer("dwc", dwT.shape, dz.dtype))
-    dx = _transpose_conv(dz, cache.w, s, p, (H, W)) if need_dx else None
+        if dx is not None:  # the same chunk of errors, while it is in cache
+            _scatter_chunk(dx, n0, n1, d_f, cache.w, s, p, Ho, Wo)
+    if gather:
+        dx = _transpose_conv(dz, cache.w, s, p, (H, W))
     return dx, dwT.T.reshape(F, C, KH, KW).copy(), db
 
 
@@ -234,26 +239,39 @@ def _error_chunks(d, per_col: int):
         yield n0, n1, d_f.reshape(F, -1)
 
 
+def _gather_route(F, C, KH, KW, s, p) -> bool:
+    """Whether the input gradient is computed as a correlation (gather) rather than by col2im (scatter).
+
+    Stride 1 with few error maps: the article's BP2 as it stands, a correlation of the
+    zero-padded error map with the flipped kernels (channels swapped). Its im2col has
+    F*KH*KW rows, so it beats scattering columns back when F <= C. Both routes give the
+    same numbers (the tests draw shapes that take each).
+    """
+    return s == 1 and p <= min(KH, KW) - 1 and F <= C
+
+
+def _scatter_chunk(dx, n0, n1, d_f, w, s, p, Ho, Wo):
+    """dx[n0:n1] = col2im(w^T d_f): each error column hands w-weighted copies back to its window."""
+    F, C, KH, KW = w.shape
+    H, W = dx.shape[2:]
+    dcols = np.matmul(w.reshape(F, -1).T, d_f, out=_buffer("dcols", (C * KH * KW, d_f.shape[1]), d_f.dtype))
+    # Rows/cols past the last window (when (H + 2p - KH) % s != 0) get no gradient.
+    dxs = _col2im(dcols, n1 - n0, C, KH, KW, Ho, Wo, s, H + 2 * p, W + 2 * p)
+    dx[n0:n1] = dxs[:, :, p : p + H, p : p + W].transpose(1, 0, 2, 3)
+
+
 def _transpose_conv(d, w, s, p, hw):
-    """d (N, F, Ho, Wo) -> (N, C, H, W): columns w^T d, added back onto their windows."""
+    """d (N, F, Ho, Wo) -> (N, C, H, W): the input gradient, by gather or by scatter."""
     N, F, Ho, Wo = d.shape
     _, C, KH, KW = w.shape
     H, W = hw
-    if s == 1 and p <= min(KH, KW) - 1 and F <= C:
-        # Stride 1 with few error maps: the article's BP2 as it stands, a correlation of the
-        # zero-padded error map with the flipped kernels (channels swapped). Its im2col has
-        # F*KH*KW rows, so it beats scattering columns back (col2im) when F <= C; the two
-        # routes give the same numbers (the tests draw shapes that take each).
+    if _gather_route(F, C, KH, KW, s, p):
         qh, qw = KH - 1 - p, KW - 1 - p
         dp = np.pad(d, ((0, 0), (0, 0), (qh, qh), (qw, qw)))
         return _correlate(dp, np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)), 1, H, W)
-    wT = w.reshape(F, -1).T
     dx = np.empty((N, C, H, W), dtype=d.dtype)
     for n0, n1, d_f in _error_chunks(d, C * KH * KW):
-        dcols = np.matmul(wT, d_f, out=_buffer("dcols", (C * KH * KW, d_f.shape[1]), d.dtype))
-        # Rows/cols past the last window (when (H + 2p - KH) % s != 0) get no gradient.
-        dxs = _col2im(dcols, n1 - n0, C, KH, KW, Ho, Wo, s, H + 2 * p, W + 2 * p)
-        dx[n0:n1] = dxs[:, :, p : p + H, p : p + W].transpose(1, 0, 2, 3)
+        _scatter_chunk(dx, n0, n1, d_f, w, s, p, Ho, Wo)
     return dx
 
 
