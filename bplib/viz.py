@@ -286,6 +286,15 @@ class Drawing:
         arts += [t.patch for t in self.texts] + self._extra_dynamic
         return sorted(arts, key=lambda a: a.get_zorder())
 
+    FIGSIZE = (11.5, 7.6)  # inches, for a new figure (draw with ax_or_fig=None)
+
+    @classmethod
+    def draw(cls, ax_or_fig, state, steps):
+        """Draw steps' state on a Figure/SubFigure/Axes (None: a new Figure of FIGSIZE); returns the drawing."""
+        drawing = cls(new_figure(*cls.FIGSIZE) if ax_or_fig is None else ax_or_fig, steps)
+        drawing.update(state)
+        return drawing
+
     def update(self, state) -> list:
         """Change the artists to show state; returns them (as a FuncAnimation callback would)."""
         self._update(state)

@@ -16,7 +16,6 @@ from .viz import (
     ZoomPanel,
     check_drawable,
     grid,
-    new_figure,
     sym_limit,
     text_panel,
 )
@@ -114,9 +113,7 @@ class UnpoolDrawing(Drawing):
 
 def draw_unpool(ax_or_fig, state, steps) -> UnpoolDrawing:
     """Draw unpool_steps' state; returns the drawing (.artists, .update(state)). None: a new Figure."""
-    drawing = UnpoolDrawing(new_figure(11.5, 7.6) if ax_or_fig is None else ax_or_fig, steps)
-    drawing.update(state)
-    return drawing
+    return UnpoolDrawing.draw(ax_or_fig, state, steps)
 
 
 # --- 5. full convolution: gather and scatter ---------------------------------------------------
@@ -132,6 +129,8 @@ def describe_full_conv(state) -> str:
 
 class FullConvDrawing(Drawing):
     """Top: the flipped kernels over the padded error maps (gather). Bottom: δ cells scattering W."""
+
+    FIGSIZE = (13, 7.6)
 
     def __init__(self, ax_or_fig, steps):
         d, w, padded = steps.delta, steps.w, steps.padded
@@ -195,6 +194,4 @@ class FullConvDrawing(Drawing):
 
 def draw_full_conv(ax_or_fig, state, steps) -> FullConvDrawing:
     """Draw full_conv_steps' state; returns the drawing (.artists, .update(state)). None: a new Figure."""
-    drawing = FullConvDrawing(new_figure(13, 7.6) if ax_or_fig is None else ax_or_fig, steps)
-    drawing.update(state)
-    return drawing
+    return FullConvDrawing.draw(ax_or_fig, state, steps)

@@ -173,6 +173,4 @@ class WeightGradDrawing(Drawing):
 
 def draw_weight_grad(ax_or_fig, state, steps) -> WeightGradDrawing:
     """Draw weight_grad_steps' state; returns the drawing (.artists, .update(state)). None: a new Figure."""
-    drawing = WeightGradDrawing(new_figure(11.5, 7.6) if ax_or_fig is None else ax_or_fig, steps)
-    drawing.update(state)
-    return drawing
+    return WeightGradDrawing.draw(ax_or_fig, state, steps)

@@ -16,7 +16,6 @@ from .viz import (
     axes_points,
     check_drawable,
     grid,
-    new_figure,
     sym_limit,
     text_colors,
 )
@@ -38,6 +37,8 @@ def describe_rot180(state) -> str:
 
 class Rot180Drawing(Drawing):
     """W (with indices), the moving kernel over the empty slots, and rot180(W) once it lands."""
+
+    FIGSIZE = (12, 5.6)
 
     def __init__(self, ax_or_fig, steps):
         w = steps.w
@@ -95,6 +96,4 @@ class Rot180Drawing(Drawing):
 
 def draw_rot180(ax_or_fig, state, steps) -> Rot180Drawing:
     """Draw rot180_steps' state; returns the drawing (.artists, .update(state)). None: a new Figure."""
-    drawing = Rot180Drawing(new_figure(12, 5.6) if ax_or_fig is None else ax_or_fig, steps)
-    drawing.update(state)
-    return drawing
+    return Rot180Drawing.draw(ax_or_fig, state, steps)
