@@ -1,7 +1,6 @@
 """The exercise checkers of notebooks 03, 10 and 12: the right answer passes, typical wrong answers get their hint."""
 
 import numpy as np
-import pytest
 
 import bplib as bp
 from bplib.exercises import check, exercise_inputs, list_exercises
@@ -13,26 +12,6 @@ def test_registered():
     assert list_exercises("03") == ["03.flat_index", "03.head_params", "03.nchw_shape"]
     assert list_exercises("10") == ["10.nnz", "10.row_pixels", "10.shape_C"]
     assert list_exercises("12") == ["12.drop_backward", "12.fc_share", "12.rf_size"]
-
-
-@pytest.mark.parametrize("exercise_id", ["03.flat_index", "03.head_params", "03.nchw_shape", "10.shape_C", "10.nnz",
-                                         "10.row_pixels", "12.rf_size", "12.fc_share", "12.drop_backward"])
-def test_inputs_are_fresh_and_repeatable(exercise_id):
-    first, second = exercise_inputs(exercise_id), exercise_inputs(exercise_id)
-    assert first.keys() == second.keys()
-    for key in first:
-        if key == "layers":
-            assert first[key] == second[key] and first[key] is not second[key]
-            continue
-        np.testing.assert_array_equal(first[key], second[key])
-        if isinstance(first[key], np.ndarray):
-            assert not np.shares_memory(first[key], second[key]), f"{exercise_id}: {key} is shared between calls"
-
-
-def test_wrong_types_get_a_message_not_an_exception():
-    for exercise_id in list_exercises("03") + list_exercises("10") + list_exercises("12"):
-        fb = check(exercise_id, "no idea")
-        assert not fb and fb.message
 
 
 # --- notebook 03 -------------------------------------------------------------------------

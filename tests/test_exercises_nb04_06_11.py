@@ -13,16 +13,6 @@ def test_registered():
     assert list_exercises("11") == ["11.accuracy", "11.confusion", "11.most_confused", "11.recall"]
 
 
-def test_inputs_are_fresh_and_repeatable():
-    for exercise_id in ("04.rel_change", "04.shift_change", "06.delta4", "11.accuracy"):
-        first, second = exercise_inputs(exercise_id), exercise_inputs(exercise_id)
-        assert first.keys() == second.keys()
-        for key in first:
-            np.testing.assert_array_equal(first[key], second[key])
-            if isinstance(first[key], np.ndarray):
-                assert not np.shares_memory(first[key], second[key]), f"{exercise_id}: {key} is shared between calls"
-
-
 # --- notebook 04 -------------------------------------------------------------------------
 
 

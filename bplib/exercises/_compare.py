@@ -31,3 +31,19 @@ def compare_number(answer, expected, name: str, tol: float = 1e-9):
     if abs(value - expected) <= tol * max(1.0, abs(expected)):
         return True, f"{name} = {answer}"
     return False, f"{name} = {answer} is not right"
+
+
+def same_array(answer, expected, tol: float = 1e-6) -> bool:
+    """Whether answer has expected's shape and values (for matching an answer to a known mistake)."""
+    return np.shape(answer) == np.shape(expected) and compare_array(answer, expected, "", tol=tol)[0]
+
+
+def int_tuple(answer):
+    """The answer as a tuple of ints (from a tuple, list or array of whole numbers), or None."""
+    try:
+        values = np.atleast_1d(np.asarray(answer)).tolist()
+    except (TypeError, ValueError):
+        return None
+    if not all(isinstance(v, (int, float)) and float(v) == int(v) for v in values):
+        return None
+    return tuple(int(v) for v in values)

@@ -8,6 +8,7 @@ from ..conv import conv2d_forward
 from ..layers import dense_forward, flatten
 from ..pool import global_avgpool_forward, maxpool2d_forward
 from . import exercise
+from ._compare import int_tuple
 
 
 def _flat_inputs():
@@ -31,16 +32,6 @@ def _as_int(answer):
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _as_int_tuple(answer):
-    try:
-        values = tuple(np.atleast_1d(np.asarray(answer)).tolist())
-    except (TypeError, ValueError):
-        return None
-    if not all(isinstance(v, (int, float)) and float(v) == int(v) for v in values):
-        return None
-    return tuple(int(v) for v in values)
 
 
 @exercise("03.flat_index", inputs=_flat_inputs)
@@ -76,7 +67,7 @@ def head_params(answer, C, H, W, K):
     dense_forward(flatten(maps), *flat_head)  # the heads really fit the maps
     dense_forward(global_avgpool_forward(maps)[0], *gap_head)
     expected = (sum(p.size for p in flat_head), sum(p.size for p in gap_head))
-    got = _as_int_tuple(answer)
+    got = int_tuple(answer)
     if got is None or len(got) != 2:
         return False, f"answer with a tuple of two whole numbers (flatten_head, gap_head), got {answer!r}"
     if got == expected:
@@ -104,7 +95,7 @@ def nchw_shape(answer, x_shape, kernels, kernel_size, stride, padding, pool):
     z, _ = conv2d_forward(x, w, np.zeros(kernels), stride, padding)
     a, _ = maxpool2d_forward(z, size=pool, stride=pool)
     expected = a.shape
-    got = _as_int_tuple(answer)
+    got = int_tuple(answer)
     if got is None or len(got) != 4:
         return False, f"answer with a tuple of four whole numbers (N, C, H, W), got {answer!r}"
     if got == expected:

@@ -8,6 +8,7 @@ from ..layers import relu, relu_prime, sigmoid_prime
 from ..pool import avgpool2d_backward, avgpool2d_forward, maxpool2d_backward, maxpool2d_forward
 from . import exercise
 from ._compare import compare_array
+from ._compare import same_array as _same
 
 
 def _pool_inputs():
@@ -24,10 +25,6 @@ def _pool_inputs():
 def _blocks(a, KH=2, KW=2) -> np.ndarray:
     """(N, C, h, w) -> (N, C, KH*h, KW*w): every cell copied into its window (non-overlapping windows)."""
     return np.repeat(np.repeat(a, KH, axis=2), KW, axis=3)
-
-
-def _same(answer, expected) -> bool:
-    return np.shape(answer) == np.shape(expected) and compare_array(answer, expected, "")[0]
 
 
 def _every_tied(a1, delta2):

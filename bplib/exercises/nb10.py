@@ -7,6 +7,7 @@ import numpy as np
 from ..conv import conv_output_size
 from ..matrix import conv_matrix
 from . import exercise
+from ._compare import int_tuple
 
 
 def _shape_inputs():
@@ -21,16 +22,6 @@ def _row_inputs():
     return {"input_hw": (5, 5), "kernel_size": 3, "stride": 2, "padding": 1, "row": 2}
 
 
-def _int_tuple(answer):
-    try:
-        values = np.atleast_1d(np.asarray(answer)).tolist()
-    except (TypeError, ValueError):
-        return None
-    if not all(isinstance(v, (int, float)) and float(v) == int(v) for v in values):
-        return None
-    return tuple(int(v) for v in values)
-
-
 def _matrix(w_shape, input_hw, stride, padding):
     """C for kernels with no zero weight (1, 2, 3, ...), so every tap is a nonzero entry."""
     w = np.arange(1.0, np.prod(w_shape) + 1).reshape(w_shape)
@@ -41,7 +32,7 @@ def _matrix(w_shape, input_hw, stride, padding):
 def shape_C(answer, w_shape, input_hw, stride, padding):
     """The shape of the convolution matrix, read off the matrix bplib builds."""
     expected = _matrix(w_shape, input_hw, stride, padding).shape
-    got = _int_tuple(answer)
+    got = int_tuple(answer)
     if got is None or len(got) != 2:
         return False, f"answer with a tuple of two whole numbers (rows, columns), got {answer!r}"
     if got == expected:
