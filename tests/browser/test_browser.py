@@ -6,6 +6,7 @@ A screenshot of each widget goes to browser-screens/.
 """
 
 import hashlib
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import TimeoutError as PWTimeout
@@ -17,13 +18,20 @@ ERROR_TEXTS = ["Traceback", "Error displaying widget", "Error:", "error:"]
 
 @pytest.fixture(scope="module")
 def page(lab_server, browser, screens):
+    with running_notebook(lab_server, browser, screens, NOTEBOOK, ".bplib-step-widget img", len(WIDGETS),
+                          "all widgets ready", "failure.png") as pg:
+        pg.screenshot(path=str(screens / "notebook.png"))
+        yield pg
+
+
+@contextmanager
+def running_notebook(lab_server, browser, screens, notebook: str, pictures: str, count: int, ready: str, failure_png: str):
+    """A browser page on `notebook` in the running JupyterLab, all cells run (see open_and_run_all)."""
     base, token = lab_server
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     try:
-        open_and_run_all(pg, f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}", screens,
-                         ".bplib-step-widget img", len(WIDGETS), "all widgets ready", "failure.png")
-        pg.screenshot(path=str(screens / "notebook.png"))
+        open_and_run_all(pg, f"{base}/lab/tree/{notebook}?reset&token={token}", screens, pictures, count, ready, failure_png)
         yield pg
     finally:
         context.close()

@@ -8,7 +8,7 @@ traceback appears. Screenshots go to browser-screens/explorer-*.png.
 """
 
 import pytest
-from test_browser import ERROR_TEXTS, _picture, _readout, _wait_for_new_picture, _wait_for_step_change, open_and_run_all
+from test_browser import ERROR_TEXTS, _picture, _readout, _wait_for_new_picture, _wait_for_step_change, running_notebook
 
 NOTEBOOK = "tests/browser/explorers.ipynb"
 EXPLORERS = ["conv_matrix", "receptive_field", "flatten_order"]
@@ -16,15 +16,9 @@ EXPLORERS = ["conv_matrix", "receptive_field", "flatten_order"]
 
 @pytest.fixture(scope="module")
 def page(lab_server, browser, screens):
-    base, token = lab_server
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    try:
-        open_and_run_all(pg, f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}", screens,
-                         ".bplib-explorer img", len(EXPLORERS), "all explorers ready", "explorer-failure.png")
+    with running_notebook(lab_server, browser, screens, NOTEBOOK, ".bplib-explorer img", len(EXPLORERS),
+                          "all explorers ready", "explorer-failure.png") as pg:
         yield pg
-    finally:
-        context.close()
 
 
 def _explorer(page, n: int):
