@@ -117,9 +117,9 @@ def gap_vs_flatten_figure(stacks, n_classes: int = 10):
 # --- S14: the matrix C and Cᵀ ---------------------------------------------------------------------
 
 
-def conv_matrix_figure(w, input_hw, selected: int = 1):
+def conv_matrix_figure(w, input_hw, selected: int = 1, stride: int = 1, padding: int = 0):
     """C of a small convolution (the explorer's C view, row `selected` outlined) beside Cᵀ (its column outlined)."""
-    steps = conv_matrix_steps(w, input_hw)
+    steps = conv_matrix_steps(w, input_hw, stride, padding)
     fig = new_figure(16, 8.2)
     left, right = fig.subfigures(1, 2, width_ratios=[3.2, 1], wspace=0.0)
     draw_conv_matrix(left, steps.state(selected), steps).step_text.set_text("")  # no slider on paper
