@@ -43,7 +43,7 @@ browser-test: $(VENV)/.installed-test
 notebooks: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NOTEBOOKS) $(NBVAL)
 
-## figures: regenerate every file in figures/ from the registry in bplib/figures.py (fixed seed, byte-stable)
+## figures: regenerate every file in figures/ from the registry in bplib/figures/registry.py (fixed seed, byte-stable)
 .PHONY: figures
 figures: $(VENV)/.installed
 	$(BIN)/python -m bplib.figures

@@ -10,10 +10,9 @@ import pytest
 from PIL import Image
 
 import bplib as bp
-from bplib._steps_base import fmt_number
-from bplib.explorer_states import conv_matrix_steps, flatten_order_steps, follow_neuron, receptive_field_state
-from bplib.explorers import conv_matrix_explorer, flatten_order_explorer, receptive_field_explorer
 from bplib.receptive import Layer, feature_sizes, receptive_fields
+from bplib.steps import conv_matrix_steps, flatten_order_steps, fmt_number, follow_neuron, receptive_field_state
+from bplib.widgets import conv_matrix_explorer, flatten_order_explorer, receptive_field_explorer
 
 matplotlib.use("Agg")
 

@@ -13,9 +13,11 @@ Regenerate with `make figures` after a drawing change.
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -181,7 +183,38 @@ def test_make_figures_runs_the_registry():
 
 
 def test_import_bplib_stays_numpy_only():
-    code = ("import sys, bplib; bad = [m for m in ('matplotlib', 'ipywidgets', 'PIL', 'bplib.figures', 'bplib.explorers') "
+    code = ("import sys, bplib; bad = [m for m in ('matplotlib', 'ipywidgets', 'PIL', 'bplib.steps', 'bplib.viz', 'bplib.widgets', 'bplib.figures', 'bplib.exercises') "
             "if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+@pytest.fixture(scope="module")
+def installed_bplib(tmp_path_factory):
+    """bplib as a wheel unpacked into a bare site-packages folder (no repository around it)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w",
+                    str(tmp / "dist")], check=True, capture_output=True, cwd=tmp)
+    wheel = next((tmp / "dist").glob("bplib-*.whl"))
+    site = tmp / "site-packages"
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(site)
+    return site
+
+
+def test_an_installed_bplib_refuses_to_write_into_site_packages(installed_bplib, tmp_path):
+    site = installed_bplib
+    for layer in ("steps", "viz", "widgets", "figures", "exercises"):
+        assert (site / "bplib" / layer / "__init__.py").is_file(), f"the wheel lacks bplib/{layer}/"
+    assert sorted(p.name for p in (site / "bplib" / "data").glob("*.gz")) == ["t10k-images-idx3-ubyte.gz",
+                                                                             "t10k-labels-idx1-ubyte.gz"]
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    run = subprocess.run([sys.executable, "-m", "bplib.figures", "poolings"], capture_output=True, text=True,
+                         cwd=tmp_path, env=env)
+    assert run.returncode == 2, run.stderr
+    assert "--out" in run.stderr and "installed as a package" in run.stderr
+    assert not (site / "figures").exists() and list(tmp_path.iterdir()) == []
+    ok = subprocess.run([sys.executable, "-m", "bplib.figures", "--out", str(tmp_path / "out"), "poolings"],
+                        capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert (tmp_path / "out" / "poolings.png").read_bytes() == F.build("poolings")["poolings.png"]

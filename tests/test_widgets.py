@@ -10,10 +10,11 @@ from PIL import Image
 
 import bplib as bp
 from bplib import viz
-from bplib._steps_base import fmt_number
-from bplib.viz_backward import describe_full_conv, describe_unpool
-from bplib.viz_conv import describe_sliding_kernel, describe_weight_grad, draw_sliding_kernel
-from bplib.viz_rot180 import describe_rot180
+from bplib.steps import fmt_number
+from bplib.viz.conv import describe_sliding_kernel, describe_weight_grad, draw_sliding_kernel
+from bplib.viz.full_conv import describe_full_conv
+from bplib.viz.rot180 import describe_rot180
+from bplib.viz.unpool import describe_unpool
 from bplib.widgets import full_conv_widget, rot180_widget, sliding_kernel_widget, unpool_widget, weight_grad_widget
 
 matplotlib.use("Agg")

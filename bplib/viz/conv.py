@@ -1,25 +1,12 @@
-"""Drawing the forward convolution (S1-S2) and the weight gradient (S12), one state at a time."""
+"""Drawing the forward convolution (S1-S2) and the weight gradient (S12)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._steps_base import fmt_number
-from .viz import (
-    ERROR_COLOR,
-    HIGHLIGHT_COLOR,
-    Drawing,
-    MapPanel,
-    ZoomPanel,
-    check_drawable,
-    grid,
-    new_figure,
-    operator_text,
-    sym_limit,
-    text_panel,
-)
-
-__all__ = ["draw_sliding_kernel", "draw_weight_grad", "describe_sliding_kernel", "describe_weight_grad"]
+from ..steps.base import fmt_number
+from .palette import ERROR_COLOR, HIGHLIGHT_COLOR
+from .panels import Drawing, MapPanel, ZoomPanel, check_drawable, grid, new_figure, operator_text, sym_limit, text_panel
 
 
 def _paren(v: float) -> str:

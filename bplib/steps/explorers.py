@@ -7,8 +7,8 @@
 - flatten_order_steps: flat index k of a (C, H, W) block, in NCHW and in NHWC order.
 
 Every number comes from the core (conv_matrix, conv_matrix_indices, conv_transpose2d,
-receptive_fields, trace_receptive_field, flatten); bplib.viz_explorers draws a state and
-bplib.explorers picks it.
+receptive_fields, trace_receptive_field, flatten); bplib.viz (matrix, receptive, flatten) draws a state and
+bplib.widgets (explorers) picks it.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_pair
-from ._steps_base import Steps
-from .conv import conv_output_size, conv_transpose2d
-from .layers import flatten
-from .matrix import conv_matrix, conv_matrix_indices
-from .receptive import RF, _check_layers, feature_sizes, receptive_fields, trace_receptive_field
+from .._checks import as_float_array, check_int, check_pair
+from ..conv import conv_output_size, conv_transpose2d
+from ..layers import flatten
+from ..matrix import conv_matrix, conv_matrix_indices
+from ..receptive import RF, _check_layers, feature_sizes, receptive_fields, trace_receptive_field
+from .base import Steps
 
 __all__ = [
     "ConvMatrixState", "conv_matrix_steps", "weight_symbols",
@@ -216,4 +216,3 @@ def flatten_order_steps(C: int, H: int, W: int) -> Steps:
         return FlattenOrderState(k, tuple(int(t) for t in holds["NCHW"][k]), tuple(int(t) for t in holds["NHWC"][k]))
 
     return Steps(fn, C * H * W, make, shape=(C, H, W), index=index, holds=holds)
-

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import functools
 import io
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,8 +23,24 @@ from typing import NamedTuple
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-FIGURES_DIR = ROOT / "figures"
+ROOT = Path(__file__).resolve().parents[2]  # the repository, when bplib is used from a checkout
+
+
+def repository_figures_dir(root: Path = ROOT):
+    """figures/ of the course's repository, or None when bplib is installed (a wheel in site-packages).
+
+    A checkout has pyproject.toml naming bplib beside the package; site-packages has none,
+    and writing <site-packages>/figures would scatter files among other packages.
+    """
+    project = root / "pyproject.toml"
+    try:
+        is_course = project.is_file() and 'name = "bplib' in project.read_text(encoding="utf-8")
+    except OSError:
+        is_course = False
+    return root / "figures" if is_course else None
+
+
+FIGURES_DIR = repository_figures_dir()
 SEED = 0
 MAX_FRAMES = 40
 FRAME_MS, LAST_FRAME_MS = 900, 2500
@@ -53,16 +68,16 @@ class Animation(NamedTuple):
 
 
 def _sliding_kernel(rng, size, kernel, padding, key):
-    from .steps import sliding_kernel_steps
-    from .viz_conv import draw_sliding_kernel
+    from ..steps.conv import sliding_kernel_steps
+    from ..viz.conv import draw_sliding_kernel
 
     x, w = rng.standard_normal((size, size)), rng.standard_normal((kernel, kernel))
     return Animation(sliding_kernel_steps(x, w, 0.1, padding=padding), draw_sliding_kernel, key)
 
 
 def _unpool(rng, mode, shape, key):
-    from .steps import unpool_steps
-    from .viz_backward import draw_unpool
+    from ..steps.unpool import unpool_steps
+    from ..viz.unpool import draw_unpool
 
     x = np.maximum(rng.standard_normal(shape), 0)  # a ReLU output, as after the article's conv layer
     dy = rng.standard_normal(shape[0]) if mode == "gap" else rng.standard_normal((shape[-2] // 2, shape[-1] // 2))
@@ -70,23 +85,23 @@ def _unpool(rng, mode, shape, key):
 
 
 def _weight_gradient(rng, size, kernel, key):
-    from .steps import weight_grad_steps
-    from .viz_conv import draw_weight_grad
+    from ..steps.conv import weight_grad_steps
+    from ..viz.conv import draw_weight_grad
 
     a0, delta = rng.standard_normal((size, size)), rng.standard_normal((size - kernel + 1,) * 2)
     return Animation(weight_grad_steps(a0, delta, kernel), draw_weight_grad, key)
 
 
 def _rot180(rng, kernel, frames, key):
-    from .steps import rot180_steps
-    from .viz_rot180 import draw_rot180
+    from ..steps.rot180 import rot180_steps
+    from ..viz.rot180 import draw_rot180
 
     return Animation(rot180_steps(rng.standard_normal((kernel, kernel)), "rotate", frames), draw_rot180, key, 600)
 
 
 def _full_conv(rng, size, kernel, key):
-    from .steps import full_conv_steps
-    from .viz_backward import draw_full_conv
+    from ..steps.full_conv import full_conv_steps
+    from ..viz.full_conv import draw_full_conv
 
     return Animation(full_conv_steps(rng.standard_normal((size, size)), rng.standard_normal((kernel, kernel))), draw_full_conv,
                      key)
@@ -97,7 +112,7 @@ def _full_conv(rng, size, kernel, key):
 
 @functools.cache
 def _digit():
-    from .data import load_mnist
+    from ..data import load_mnist
 
     (x, _), _ = load_mnist()
     return x[0, 0]  # the shipped test set's first image, a 7
@@ -116,14 +131,14 @@ def _bp_table(rng):
 
 
 def _poolings(rng, size):
-    from .figures_maps import poolings_figure
+    from .maps import poolings_figure
 
     return poolings_figure(np.round(np.abs(rng.standard_normal((size, size))), 1))
 
 
 def _flatten_order(rng, C, H, W, key):
-    from .explorer_states import flatten_order_steps
-    from .viz_explorers import draw_flatten_order
+    from ..steps.explorers import flatten_order_steps
+    from ..viz.flatten import draw_flatten_order
 
     steps = flatten_order_steps(C, H, W)
     drawing = draw_flatten_order(None, steps.state(key), steps)
@@ -132,27 +147,27 @@ def _flatten_order(rng, C, H, W, key):
 
 
 def _gap_vs_flatten(rng, stacks):
-    from .figures_maps import gap_vs_flatten_figure
+    from .maps import gap_vs_flatten_figure
 
     return gap_vs_flatten_figure(stacks)
 
 
 def _conv_matrix(rng, kernel, input_hw, selected):
-    from .figures_maps import conv_matrix_figure
+    from .maps import conv_matrix_figure
 
     return conv_matrix_figure(rng.standard_normal((1, 1, kernel, kernel)), input_hw, selected)
 
 
 def _receptive_field(rng, layers, input_size):
-    from .figures_maps import receptive_field_figure
-    from .receptive import Layer
+    from ..receptive import Layer
+    from .maps import receptive_field_figure
 
     return receptive_field_figure([Layer(*ly) for ly in layers], input_size)
 
 
 def _dropout_masks(rng, p, block):
-    from .figures_maps import dropout_masks_figure
-    from .net import ArticleNet
+    from ..net import ArticleNet
+    from .maps import dropout_masks_figure
 
     a2 = ArticleNet(seed=SEED).forward(_digit()[None, None]).a2[0]  # the article's a² for the digit of network.png
     return dropout_masks_figure(a2, seed=SEED, p=p, block=block)
@@ -286,8 +301,13 @@ def build(name: str) -> dict:
     return out
 
 
-def build_all(out_dir=FIGURES_DIR, names=None, verbose: bool = True) -> dict:
-    """Write the registered figures (all, or names) into out_dir; returns {figure name: seconds}."""
+def build_all(out_dir=None, names=None, verbose: bool = True) -> dict:
+    """Write the registered figures (all, or names) into out_dir (default: the repository's figures/); returns {name: seconds}."""
+    if out_dir is None:
+        if FIGURES_DIR is None:
+            raise ValueError("build_all: bplib is installed as a package, so there is no repository figures/ folder; "
+                             "pass out_dir (python -m bplib.figures --out DIR)")
+        out_dir = FIGURES_DIR
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     timings = {}
@@ -306,8 +326,13 @@ def build_all(out_dir=FIGURES_DIR, names=None, verbose: bool = True) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bplib.figures", description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="*", help=f"figures to build (default: all): {', '.join(FIGURES)}")
-    parser.add_argument("--out", default=str(FIGURES_DIR), help="output folder (default: figures/ of the repository)")
+    parser.add_argument("--out", default=None, help="output folder (default: figures/ of the repository)")
     args = parser.parse_args(argv)
+    if args.out is None:
+        if FIGURES_DIR is None:
+            parser.error(f"bplib is installed as a package ({ROOT}), not run from the course's repository, so there is "
+                         "no figures/ folder to write into; name one with --out DIR")
+        args.out = str(FIGURES_DIR)
     unknown = [n for n in args.names if n not in FIGURES]
     if unknown:
         parser.error(f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
@@ -315,7 +340,3 @@ def main(argv=None) -> int:
     build_all(args.out, args.names or None)
     print(f"{len(args.names or FIGURES)} figures in {time.perf_counter() - t0:.1f} s -> {args.out}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

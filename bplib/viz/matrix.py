@@ -1,90 +1,29 @@
-"""Drawing the explorers' states: the matrix C and Cᵀ (S14), flatten order (S5); receptive fields (S15) in viz_receptive.
-
-Each ``draw_<name>(ax_or_fig, state, steps_or_layers, ...)`` returns a bplib.viz Drawing
-(``.update(state)`` changes its artists in place, ``.png()`` renders a frame); the
-explorers in bplib.explorers and the static figures in bplib.figures both call them.
-"""
+"""Drawing the convolution as a matrix (S14): C and its transpose, with the error flowing back."""
 
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import ListedColormap, Normalize, to_rgb
+from matplotlib.colors import Normalize
 
-from ._steps_base import fmt_number
-from .viz import (
-    ACCENT_COLOR,
+from ..steps.base import fmt_number
+from .palette import (
     CMAPS,
     HIGHLIGHT_COLOR,
-    INPUT_COLOR,
-    KERNEL_COLOR,
-    MIN_NUMBER_SIZE,
-    NUMBER_SIZE,
-    OUTPUT_COLOR,
     TITLE_SIZE,
+)
+from .panels import (
     Drawing,
+    LabelPanel,
     MapPanel,
+    _panels,
     check_drawable,
     grid,
     new_figure,
     sym_limit,
-    text_colors,
     text_panel,
 )
-from .viz_receptive import MAX_LAYERS, draw_receptive_field
-from .viz_text import NumberGrid
-
-__all__ = ["LabelPanel", "draw_conv_matrix", "draw_receptive_field", "draw_flatten_order", "CHANNEL_COLORS",
-           "MAX_MATRIX_SIDE", "MAX_LAYERS", "MAX_FLAT", "check_matrix"]
 
 MAX_MATRIX_SIDE = 100  # rows or columns of a convolution matrix drawn
-MAX_FLAT = 64  # cells of a flattened block (C*H*W)
-CHANNEL_COLORS = [INPUT_COLOR, KERNEL_COLOR, OUTPUT_COLOR, ACCENT_COLOR]  # one per channel, up to MAX_CHANNELS
-
-
-def _tint(color, amount: float = 0.5):
-    """color mixed with white: light enough for black text."""
-    return tuple(amount * np.array(to_rgb(color)) + (1 - amount))
-
-
-class LabelPanel(MapPanel):
-    """A MapPanel whose cells carry short labels (weight symbols, indices) instead of numbers.
-
-    ``set_labels(strings)`` writes one label per cell (row-major; "" for none) in black or white,
-    whichever contrasts with the cell. Labels are drawn when they fit (>= MIN_NUMBER_SIZE points).
-    """
-
-    def __init__(self, ax, shape, role, limit, title="", max_chars: int = 3, cmap=None, norm=None, static=False):
-        super().__init__(ax, shape, role, limit, title, numbers=False, static=static)
-        if cmap is not None:
-            self.cmap, self.norm = cmap, norm
-            self.image.set_cmap(cmap)
-            self.image.set_norm(norm)
-        _, cell_pt = self._number_size()
-        size = min(NUMBER_SIZE + 3, cell_pt / (0.65 * max_chars + 0.6))  # bold digits are ~0.65 em wide
-        self.labels = NumberGrid(ax, self.shape, size, cell_pt) if size >= MIN_NUMBER_SIZE else None
-
-    @property
-    def artists(self) -> list:
-        return super().artists + (self.labels.patches if self.labels else [])
-
-    def dynamic_artists(self) -> list:
-        extra = self.labels.patches if self.labels and not self.static else []
-        return super().dynamic_artists() + extra
-
-    def set_labels(self, strings) -> None:
-        if self.labels is not None:
-            light = text_colors(self.cmap(self.norm(np.nan_to_num(self.values)))) == "#FFFFFF"
-            self.labels.set(list(strings), light.ravel())
-
-    def set_edge(self, color) -> None:
-        for spine in self.ax.spines.values():
-            spine.set_edgecolor(color)
-
-
-def _panels(fig, cell, n: int, vertical: bool, make, wspace=0.15):
-    """n panels side by side (or stacked) in one grid cell; make(ax, t) builds panel t."""
-    sub = cell.subgridspec(n, 1, hspace=0.35) if vertical else cell.subgridspec(1, n, wspace=wspace)
-    return [make(fig.add_subplot(sub[t, 0] if vertical else sub[0, t]), t) for t in range(n)]
 
 
 def _box_of(mask2d):
@@ -105,7 +44,7 @@ def check_matrix(fn: str, steps) -> None:
     rows, cols = steps.matrix.shape
     if max(rows, cols) > MAX_MATRIX_SIDE:
         raise ValueError(f"{fn}: the convolution matrix C is {rows}x{cols}, too large to show; the limit is "
-                         f"{MAX_MATRIX_SIDE} rows and columns (MAX_MATRIX_SIDE in bplib.viz_explorers)")
+                         f"{MAX_MATRIX_SIDE} rows and columns (MAX_MATRIX_SIDE in bplib.viz.matrix)")
 
 
 def matrix_panel(ax, steps, transposed: bool, title: str) -> LabelPanel:
@@ -260,89 +199,3 @@ def draw_conv_matrix(ax_or_fig, state, steps, transposed: bool = False) -> ConvM
 
 
 # --- S5: flatten order -----------------------------------------------------------------------
-
-
-def check_flatten(fn: str, shape) -> None:
-    C, H, W = shape
-    check_drawable(fn, block_map=(H, W), block_channels=C)
-    if C * H * W > MAX_FLAT or max(H, W) > 8:
-        raise ValueError(f"{fn}: a {C}x{H}x{W} block has {C * H * W} cells, too many to label; the limit is "
-                         f"{MAX_FLAT} cells and 8 per side (MAX_FLAT in bplib.viz_explorers)")
-
-
-class FlattenOrderDrawing(Drawing):
-    """The C×H×W block (each cell labelled with its flat index) above the flat vector, in one layout."""
-
-    def __init__(self, ax_or_fig, steps, layout: str = "NCHW"):
-        C, H, W = steps.shape
-        check_flatten("draw_flatten_order", steps.shape)
-        self.steps, self.layout = steps, layout
-        n = C * H * W
-        self.width = H * W if H * W <= 16 else min(n, 16)  # NCHW: one row per channel when it fits
-        rows = -(-n // self.width)
-        fig, gs = grid(ax_or_fig, 3, 1, height_ratios=[3.2, 0.25 + 0.6 * rows, 0.8], left=0.03, right=0.97, top=0.85,
-                       bottom=0.02, hspace=0.35)
-        super().__init__(fig)
-        cmap = ListedColormap([_tint(CHANNEL_COLORS[c]) for c in range(C)]).with_extremes(bad=(1, 1, 1, 0))
-        norm = Normalize(-0.5, C - 0.5)
-        index = steps.index[layout]
-        for c, ax in enumerate(_panels(fig, gs[0], C, False, lambda ax, t: ax, wspace=0.3)):
-            p = self.panels[f"c{c}"] = LabelPanel(ax, (H, W), "input", 1.0, f"channel c = {c}", max_chars=2, cmap=cmap,
-                                                  norm=norm, static=True)
-            p.set_edge(CHANNEL_COLORS[c])
-            p.update(np.full((H, W), c, dtype=float))
-            p.set_labels(str(v) for v in index[c].ravel())
-            p.add_box("expected", HIGHLIGHT_COLOR, lw=4, ls="--")
-            p.add_box("holds", HIGHLIGHT_COLOR, lw=6)
-        channel = np.full(rows * self.width, np.nan)
-        channel[:n] = steps.holds[layout][:, 0]
-        labels = [str(t) for t in range(n)] + [""] * (rows * self.width - n)
-        what = "c·H·W + h·W + w" if layout == "NCHW" else "h·W·C + w·C + c"
-        v = self.panels["v"] = LabelPanel(fig.add_subplot(gs[1]), (rows, self.width), "output", 1.0,
-                                          f"the flat vector ({layout}): position k holds cell {what} = k, "
-                                          "coloured by its channel", max_chars=2, cmap=cmap, norm=norm, static=True)
-        v.update(channel.reshape(rows, self.width))
-        v.set_labels(labels)
-        v.set_edge(HIGHLIGHT_COLOR)
-        v.add_box("k", HIGHLIGHT_COLOR, lw=6)
-        self.note = self.add_text(text_panel(fig, gs[2], size=TITLE_SIZE + 2))
-        self.update(steps.state(0))
-
-    def _update(self, state) -> None:
-        C, H, W = self.steps.shape
-        k, (c, h, w), (c2, h2, w2) = state.flat_index, state.chw, state.nhwc_chw
-        held = (c, h, w) if self.layout == "NCHW" else (c2, h2, w2)
-        for ch in range(C):
-            p = self.panels[f"c{ch}"]
-            p.set_box("holds", held[1], held[2], 1, 1)
-            p.set_box("expected", h, w, 1, 1)
-            p.boxes["holds"].set_visible(ch == held[0])
-            p.boxes["expected"].set_visible(self.layout == "NHWC" and ch == c and (c, h, w) != held)
-        self.panels["v"].set_box("k", *divmod(k, self.width), 1, 1)
-        if self.layout == "NCHW":
-            self.header.set_text(f"flat index = c·H·W + h·W + w = {c}·{H * W} + {h}·{W} + {w} = {k}")
-            self.note.set_text(f"flatten (C → H → W): position {k} holds channel {c} at (h, w) = ({h}, {w}); "
-                               f"unflatten puts it back there\nthe classifier's weight column W⁴[:, {k}] learns "
-                               f"what channel {c} at ({h}, {w}) means")
-        else:
-            self.header.set_text(f"NHWC: position {k} = h·W·C + w·C + c = {h2}·{W * C} + {w2}·{C} + {c2} "
-                                 f"holds (c, h, w) = ({c2}, {h2}, {w2})")
-            same = "the same cell, by luck" if (c, h, w) == (c2, h2, w2) else f"channel {c2} at ({h2}, {w2}) instead"
-            self.note.set_text(f"W⁴[:, {k}] was trained for channel {c} at ({h}, {w}) (dashed) but now multiplies "
-                               f"{same}\n(solid): the numbers are all there, their meaning is not; "
-                               "transpose to (C, H, W) before flattening")
-        self.step_text.set_text(f"k = {k} / {self.steps.n_steps - 1}")
-
-
-def draw_flatten_order(ax_or_fig, state, steps, layout: str = "NCHW") -> FlattenOrderDrawing:
-    """Draw flatten_order_steps' state in layout "NCHW" or "NHWC"; returns the drawing. None: a new Figure."""
-    if layout not in ("NCHW", "NHWC"):
-        raise ValueError(f"draw_flatten_order: layout must be 'NCHW' or 'NHWC', got {layout!r}")
-    if ax_or_fig is None:
-        C, H, W = steps.shape
-        rows = -(-C * H * W // (H * W if H * W <= 16 else 16))
-        ax_or_fig = new_figure(14, 5.2 + 0.22 * max(H, 4) + 0.55 * rows)
-    drawing = FlattenOrderDrawing(ax_or_fig, steps, layout)
-    drawing.update(state)
-    return drawing
-

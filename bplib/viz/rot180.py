@@ -6,20 +6,10 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Rectangle
 
-from ._steps_base import fmt_number
-from .viz import (
-    EMPTY_COLOR,
-    HIGHLIGHT_COLOR,
-    TITLE_SIZE,
-    Drawing,
-    MapPanel,
-    axes_points,
-    check_drawable,
-    grid,
-    sym_limit,
-    text_colors,
-)
-from .viz_text import NumberGrid, PathText
+from ..steps.base import fmt_number
+from .palette import EMPTY_COLOR, HIGHLIGHT_COLOR, TITLE_SIZE
+from .panels import Drawing, MapPanel, axes_points, check_drawable, grid, sym_limit, text_colors
+from .text import NumberGrid, PathText
 
 __all__ = ["draw_rot180", "describe_rot180"]
 

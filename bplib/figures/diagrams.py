@@ -10,18 +10,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from .viz import (
-    CMAPS,
-    ERROR_COLOR,
-    HEADER_SIZE,
-    INPUT_COLOR,
-    OUTPUT_COLOR,
-    TEXT_COLOR,
-    TITLE_SIZE,
-    new_figure,
-    sym_limit,
-)
-from .viz_explorers import CHANNEL_COLORS
+from ..viz.palette import CHANNEL_COLORS, CMAPS, ERROR_COLOR, HEADER_SIZE, INPUT_COLOR, OUTPUT_COLOR, TEXT_COLOR, TITLE_SIZE
+from ..viz.panels import new_figure, sym_limit
 
 __all__ = ["network_figure", "bp_table_figure"]
 
@@ -81,7 +71,7 @@ def network_figure(image, seed: int = 0):
     1×28×28 → conv 3@5×5 (+ ReLU) → 3×24×24 → max-pool 2×2 → 3×12×12 → flatten 432 → FC 10
     → softmax. The maps are bplib.ArticleNet(seed=seed)'s real a⁰, a¹, a² (untrained).
     """
-    from .net import ArticleNet
+    from ..net import ArticleNet
 
     image = np.asarray(image, dtype=np.float32).reshape(1, 1, 28, 28)
     net = ArticleNet(seed=seed)

@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_float_array, check_int
+from .._checks import as_float_array, check_int
 
 
 class Steps:

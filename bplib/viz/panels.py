@@ -1,14 +1,8 @@
-"""The course's palette and the drawing primitives that every animation and figure shares.
+"""The drawing primitives every animation and figure shares: value maps, zooms, text, Drawing.
 
-One palette everywhere (Okabe-Ito, colour-blind safe): each role has its own colour,
-and every value map uses a two-sided colour map centred on 0 (grey below, white at 0,
-the role's colour above) with symmetric limits, so a sign reads the same in every panel.
-Gradients and errors use the ERROR colour.
-
-The drawing functions live beside this module (``viz_conv``, ``viz_backward``,
-``viz_rot180``; fast text in ``viz_text``); each is ``draw_<name>(ax_or_fig, state, ...)`` and returns a drawing
-whose ``artists`` were drawn once and whose ``update(state)`` changes them in place.
-They are also reachable as ``bplib.viz.draw_<name>``.
+A ``Drawing`` draws its artists once; ``update(state)`` changes them in place and
+``render()`` / ``png()`` give a frame. The drawing families (one module each beside this
+one) subclass it.
 """
 
 from __future__ import annotations
@@ -17,48 +11,29 @@ import io
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import LinearSegmentedColormap, Normalize
+from matplotlib.colors import Normalize, to_rgb
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Affine2D
 
-from ._steps_base import fmt_number
-from .viz_text import NumberGrid, PathText
-
-# --- the palette (Okabe & Ito, "Color Universal Design") ----------------------------------
-INPUT_COLOR = "#0072B2"  # blue: the layer's input x, a0, a1
-KERNEL_COLOR = "#E69F00"  # orange: weights, kernels
-OUTPUT_COLOR = "#009E73"  # bluish green: z, products that sum into it
-ERROR_COLOR = "#D55E00"  # vermillion: delta, every gradient
-HIGHLIGHT_COLOR = "#000000"  # black: the current window or cell
-ACCENT_COLOR = "#CC79A7"  # reddish purple: the winner of a max window, overlaps
-NEGATIVE_COLOR = "#4D4D4D"  # dark grey: the negative end of every value map
-TEXT_COLOR = "#000000"
-EMPTY_COLOR = "#B0B0B0"  # hatching on cells that no step has reached yet
-ROLE_COLORS = {"input": INPUT_COLOR, "kernel": KERNEL_COLOR, "output": OUTPUT_COLOR, "error": ERROR_COLOR}
-
-
-def role_cmap(role: str) -> LinearSegmentedColormap:
-    """Grey (negative) -> white (0) -> the role's colour (positive); NaN transparent. 257 levels: 0 is exactly white."""
-    cmap = LinearSegmentedColormap.from_list(f"bplib_{role}", [NEGATIVE_COLOR, "#FFFFFF", ROLE_COLORS[role]], N=257)
-    return cmap.with_extremes(bad=(0, 0, 0, 0))
-
-
-CMAPS = {role: role_cmap(role) for role in ROLE_COLORS}
-GRADIENT_CMAP = CMAPS["error"]  # diverging, centred on 0 with symmetric limits
-
-# --- type and size (a projector at the back of a classroom) -------------------------------
-DPI = 100
-HEADER_SIZE = 20  # the equation line at the top of a figure, in points
-TITLE_SIZE = 16  # panel titles
-NUMBER_SIZE = 17  # the largest number in a cell
-MIN_NUMBER_SIZE = 11  # smaller than this and a map shows colours only, with a numbered zoom
-ZOOM_SIDE = 5  # a zoom inset shows at most this many rows and columns
-
-# --- what fits on a slide: larger inputs get a ValueError, not a frozen kernel ------------
-MAX_SIDE = 40  # rows or columns of any map drawn (a 28x28 input padded by up to 6)
-MAX_KERNEL = 7
-MAX_CHANNELS = 4
+from ..steps.base import fmt_number
+from .palette import (
+    CMAPS,
+    DPI,
+    EMPTY_COLOR,
+    HEADER_SIZE,
+    HIGHLIGHT_COLOR,
+    MAX_CHANNELS,
+    MAX_KERNEL,
+    MAX_SIDE,
+    MIN_NUMBER_SIZE,
+    NUMBER_SIZE,
+    ROLE_COLORS,
+    TEXT_COLOR,
+    TITLE_SIZE,
+    ZOOM_SIDE,
+)
+from .text import NumberGrid, PathText
 
 
 def axes_points(ax) -> tuple:
@@ -326,15 +301,47 @@ class Drawing:
         return png_bytes(self.render())
 
 
-_DRAWERS = {
-    "draw_sliding_kernel": "viz_conv", "draw_weight_grad": "viz_conv",
-    "draw_unpool": "viz_backward", "draw_full_conv": "viz_backward", "draw_rot180": "viz_rot180",
-}
+def _tint(color, amount: float = 0.5):
+    """color mixed with white: light enough for black text."""
+    return tuple(amount * np.array(to_rgb(color)) + (1 - amount))
 
 
-def __getattr__(name):  # bplib.viz.draw_<name>, imported on first use (the modules import this one)
-    if name in _DRAWERS:
-        import importlib
+class LabelPanel(MapPanel):
+    """A MapPanel whose cells carry short labels (weight symbols, indices) instead of numbers.
 
-        return getattr(importlib.import_module(f"bplib.{_DRAWERS[name]}"), name)
-    raise AttributeError(f"module 'bplib.viz' has no attribute {name!r}")
+    ``set_labels(strings)`` writes one label per cell (row-major; "" for none) in black or white,
+    whichever contrasts with the cell. Labels are drawn when they fit (>= MIN_NUMBER_SIZE points).
+    """
+
+    def __init__(self, ax, shape, role, limit, title="", max_chars: int = 3, cmap=None, norm=None, static=False):
+        super().__init__(ax, shape, role, limit, title, numbers=False, static=static)
+        if cmap is not None:
+            self.cmap, self.norm = cmap, norm
+            self.image.set_cmap(cmap)
+            self.image.set_norm(norm)
+        _, cell_pt = self._number_size()
+        size = min(NUMBER_SIZE + 3, cell_pt / (0.65 * max_chars + 0.6))  # bold digits are ~0.65 em wide
+        self.labels = NumberGrid(ax, self.shape, size, cell_pt) if size >= MIN_NUMBER_SIZE else None
+
+    @property
+    def artists(self) -> list:
+        return super().artists + (self.labels.patches if self.labels else [])
+
+    def dynamic_artists(self) -> list:
+        extra = self.labels.patches if self.labels and not self.static else []
+        return super().dynamic_artists() + extra
+
+    def set_labels(self, strings) -> None:
+        if self.labels is not None:
+            light = text_colors(self.cmap(self.norm(np.nan_to_num(self.values)))) == "#FFFFFF"
+            self.labels.set(list(strings), light.ravel())
+
+    def set_edge(self, color) -> None:
+        for spine in self.ax.spines.values():
+            spine.set_edgecolor(color)
+
+
+def _panels(fig, cell, n: int, vertical: bool, make, wspace=0.15):
+    """n panels side by side (or stacked) in one grid cell; make(ax, t) builds panel t."""
+    sub = cell.subgridspec(n, 1, hspace=0.35) if vertical else cell.subgridspec(1, n, wspace=wspace)
+    return [make(fig.add_subplot(sub[t, 0] if vertical else sub[0, t]), t) for t in range(n)]

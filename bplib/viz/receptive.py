@@ -1,7 +1,7 @@
 """Drawing the receptive-field explorer's state (S15): every layer's map, the neuron, its field two ways.
 
-Used by bplib.explorers.receptive_field_explorer and by the figure receptive_field.png
-(bplib.figures_maps); re-exported by bplib.viz_explorers.
+Used by bplib.widgets.receptive_field_explorer and by the figure receptive_field.png
+(bplib.figures.maps).
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from .receptive import receptive_fields
-from .viz import ACCENT_COLOR, HIGHLIGHT_COLOR, TITLE_SIZE, Drawing, MapPanel, check_drawable, grid, new_figure, text_panel
+from ..receptive import receptive_fields
+from .palette import ACCENT_COLOR, HIGHLIGHT_COLOR, TITLE_SIZE
+from .panels import Drawing, MapPanel, check_drawable, grid, new_figure, text_panel
 
 __all__ = ["draw_receptive_field", "closed_form_text", "MAX_LAYERS"]
 

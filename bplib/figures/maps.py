@@ -2,7 +2,7 @@
 receptive fields (S15), dropout masks (S15).
 
 Each ``*_figure(...)`` returns a matplotlib Figure drawn with bplib.viz's panels and
-palette (the explorer drawings of bplib.viz_explorers where there is an explorer), from
+palette (the explorer drawings of bplib.viz.matrix and bplib.viz.receptive where there is an explorer), from
 numbers computed by the core; bplib.figures saves them.
 """
 
@@ -12,24 +12,15 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from ._steps_base import fmt_number
-from .explorer_states import conv_matrix_steps, receptive_field_state
-from .pool import avgpool2d_forward, l2pool2d_forward, maxpool2d_forward
-from .receptive import receptive_fields
-from .regularize import channel_dropout_forward, dropblock_forward, dropout_forward
-from .viz import (
-    ACCENT_COLOR,
-    HEADER_SIZE,
-    HIGHLIGHT_COLOR,
-    INPUT_COLOR,
-    KERNEL_COLOR,
-    TEXT_COLOR,
-    TITLE_SIZE,
-    MapPanel,
-    new_figure,
-    sym_limit,
-)
-from .viz_explorers import draw_conv_matrix, draw_receptive_field, matrix_panel
+from ..pool import avgpool2d_forward, l2pool2d_forward, maxpool2d_forward
+from ..receptive import receptive_fields
+from ..regularize import channel_dropout_forward, dropblock_forward, dropout_forward
+from ..steps.base import fmt_number
+from ..steps.explorers import conv_matrix_steps, receptive_field_state
+from ..viz.matrix import draw_conv_matrix, matrix_panel
+from ..viz.palette import ACCENT_COLOR, HEADER_SIZE, HIGHLIGHT_COLOR, INPUT_COLOR, KERNEL_COLOR, TEXT_COLOR, TITLE_SIZE
+from ..viz.panels import MapPanel, new_figure, sym_limit
+from ..viz.receptive import draw_receptive_field
 
 __all__ = ["poolings_figure", "gap_vs_flatten_figure", "conv_matrix_figure", "receptive_field_figure",
            "dropout_masks_figure"]

@@ -1,7 +1,7 @@
 """Three explorers a teacher drives live: the convolution matrix (S14), receptive fields (S15), flatten order (S5).
 
-Like bplib.widgets, each shows a PNG drawn by bplib.viz_explorers from a state computed
-by bplib.explorer_states, a caption in large type, Play + slider + ◀ ▶ where there is a
+Like the animations, each shows a PNG drawn by bplib.viz (matrix, receptive, flatten) from a state computed
+by bplib.steps.explorers, a caption in large type, Play + slider + ◀ ▶ where there is a
 sequence, and an output area that keeps any error. What is shown is also in Python:
 
     e = conv_matrix_explorer(w, (5, 5)); e                  # display it
@@ -15,12 +15,15 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from ._steps_base import fmt_number
-from .explorer_states import conv_matrix_steps, flatten_order_steps, follow_neuron, receptive_field_state
-from .receptive import Layer, _check_layers, feature_sizes
-from .viz import ERROR_COLOR, check_drawable
-from .viz_explorers import MAX_LAYERS, check_flatten, check_matrix, draw_conv_matrix, draw_flatten_order, draw_receptive_field
-from .widgets import BUTTON_STYLE, CAPTION_STYLE, GuardedCallbacks
+from ..receptive import Layer, _check_layers, feature_sizes
+from ..steps.base import fmt_number
+from ..steps.explorers import conv_matrix_steps, flatten_order_steps, follow_neuron, receptive_field_state
+from ..viz.flatten import check_flatten, draw_flatten_order
+from ..viz.matrix import check_matrix, draw_conv_matrix
+from ..viz.palette import ERROR_COLOR
+from ..viz.panels import check_drawable
+from ..viz.receptive import MAX_LAYERS, draw_receptive_field
+from .base import BUTTON_STYLE, CAPTION_STYLE, GuardedCallbacks
 
 __all__ = ["conv_matrix_explorer", "receptive_field_explorer", "flatten_order_explorer",
            "ConvMatrixExplorer", "ReceptiveFieldExplorer", "FlattenOrderExplorer"]
@@ -75,7 +78,6 @@ class Explorer(GuardedCallbacks):
     def _set_caption(self, text: str, color: str = "#000") -> None:
         body = html.escape(text).replace("\n", "<br>")
         self.caption.value = f'<div style="{CAPTION_STYLE}; color:{color}">{body}</div>'
-
 
 
 def _set_slider(slider, value: int, name: str) -> None:

@@ -1,14 +1,4 @@
-"""The animations' state sequences: step k -> window, products, partial sums, map so far.
-
-Pure NumPy, no drawing. Each ``*_steps`` function checks its input and returns a
-sequence: ``len(seq)`` (also ``seq.n_steps``) steps, ``seq[k]`` (or ``seq.state(k)``) a
-NamedTuple whose ``so_far`` is the result assembled after step k. These are the
-article's sums taken one term at a time (teaching code); the tests check that the last
-step equals the core's ``conv2d_forward`` / ``conv2d_backward`` / unpooling.
-
-Input maps are kept 3-D (C, H, W) even for one channel. A computed map's cell that no
-step has reached yet holds NaN; an accumulator that nothing has reached yet holds 0.
-"""
+"""State sequences of the forward convolution (S1-S2) and of its weight gradient (S12)."""
 
 from __future__ import annotations
 
@@ -17,25 +7,9 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._checks import as_float_array, check_int, check_pair
-from ._steps_base import Steps, _filled, _maps, _scalar
-from .conv import conv_output_size, rot180
-from .steps_backward import FullConvState, UnpoolState, full_conv_steps, unpool_steps
-
-__all__ = [
-    "Steps",
-    "SlidingKernelState",
-    "sliding_kernel_steps",
-    "WeightGradState",
-    "weight_grad_steps",
-    "Rot180State",
-    "rot180_steps",
-    "UnpoolState",
-    "unpool_steps",
-    "FullConvState",
-    "full_conv_steps",
-]
-
+from .._checks import check_int, check_pair
+from ..conv import conv_output_size
+from .base import Steps, _filled, _maps, _scalar
 
 # --- 1. the sliding kernel (S1-S2) --------------------------------------------------------
 
@@ -160,73 +134,3 @@ def weight_grad_steps(a0, delta, kernel_size, stride: int = 1, padding: int = 0)
 
     return Steps(fn, F * C * KH * KW, make, a0=a0, a0_padded=a0p, delta=delta, stride=s, padding=p,
                  kernel_size=(KH, KW), footprints=footprints, dw=dw, db=db)
-
-
-# --- 4. rot180 (S13) ----------------------------------------------------------------------
-
-
-class Rot180State(NamedTuple):
-    """Where each weight w[u, v] sits at this frame, and what the grid reads when aligned."""
-
-    k: int
-    mode: str  # "rotate" or "mirror"
-    angle: float  # degrees turned so far (rotate mode)
-    scale: tuple  # (row scale, col scale): -1 once that mirror flip is done
-    pos: np.ndarray  # (KH, KW, 2) current (row, col) centre of weight w[u, v]
-    labels: tuple  # labels[u][v]: the index label that w[u, v] carries
-    grid: np.ndarray | None  # (KH, KW) the kernel as it reads on the grid, None mid-move
-    phase: str
-
-    @property
-    def so_far(self):
-        return self.grid
-
-
-def rot180_steps(w, mode: str = "rotate", frames: int = 6) -> Steps:
-    """The kernel turning 180 degrees, or flipped upside down and then left-right.
-
-    w (KH, KW). mode="rotate": frames+1 steps, angle 0 .. 180; mode="mirror": 2*frames+1
-    steps, the row flip then the column flip. The last grid equals rot180(w); weight
-    w[u, v] ends at (KH-1-u, KW-1-v) and its label says so.
-    """
-    fn = "rot180_steps"
-    w = as_float_array(w, "w", fn)
-    if w.ndim != 2:
-        raise ValueError(f"{fn}: w must be one 2-D kernel (KH, KW), got w.shape={w.shape}; pick one, e.g. w[0, 0]")
-    if mode not in ("rotate", "mirror"):
-        raise ValueError(f"{fn}: mode must be 'rotate' or 'mirror', got {mode!r}")
-    frames = check_int(frames, "frames", fn, 1)
-    KH, KW = w.shape
-    uu, vv = np.meshgrid(np.arange(KH), np.arange(KW), indexing="ij")
-    du, dv = uu - (KH - 1) / 2, vv - (KW - 1) / 2
-    n = frames + 1 if mode == "rotate" else 2 * frames + 1
-
-    def make(k):
-        if mode == "rotate":
-            angle, sr, sc = 180.0 * k / frames, 1.0, 1.0
-            phase = f"turned {angle:.0f}° of 180°"
-        else:
-            angle = 0.0
-            t1, t2 = min(k, frames) / frames, max(k - frames, 0) / frames
-            sr, sc = float(np.cos(np.pi * t1)), float(np.cos(np.pi * t2))
-            phase = "flip rows (upside down)" if k <= frames else "flip columns (left-right)"
-        th = np.deg2rad(angle)
-        # counter-clockwise on screen, where rows grow downwards
-        r, q = du * sr, dv * sc
-        pos = np.stack([r * np.cos(th) - q * np.sin(th) + (KH - 1) / 2, q * np.cos(th) + r * np.sin(th) + (KW - 1) / 2], axis=-1)
-        pos = np.where(np.abs(pos - np.round(pos)) < 1e-9, np.round(pos), pos)
-        aligned = np.allclose(pos, np.round(pos))
-        grid = None
-        if aligned:
-            grid = np.empty_like(w)
-            grid[pos[..., 0].astype(int), pos[..., 1].astype(int)] = w
-        done = k == n - 1
-        arrows = done and KW <= 3  # wider kernels: "(u,v)→(u',v')" no longer fits a cell; the header says it
-        labels = tuple(
-            tuple(f"({u},{v})→({KH - 1 - u},{KW - 1 - v})" if arrows else f"({u},{v})" for v in range(KW)) for u in range(KH)
-        )
-        return Rot180State(k, mode, angle, (sr, sc), pos, labels, grid, "rot180(W): done" if done else phase)
-
-    return Steps(fn, n, make, w=w, mode=mode, frames=frames, flipped=rot180(w))
-
-

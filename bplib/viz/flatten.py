@@ -1,0 +1,109 @@
+"""Drawing the flatten order (S5): which cell of (C, H, W) lands where in the vector."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import ListedColormap, Normalize
+
+from .palette import (
+    CHANNEL_COLORS,
+    HIGHLIGHT_COLOR,
+    TITLE_SIZE,
+)
+from .panels import (
+    Drawing,
+    LabelPanel,
+    _panels,
+    _tint,
+    check_drawable,
+    grid,
+    new_figure,
+    text_panel,
+)
+
+MAX_FLAT = 64  # cells of a flattened block (C*H*W)
+
+
+def check_flatten(fn: str, shape) -> None:
+    C, H, W = shape
+    check_drawable(fn, block_map=(H, W), block_channels=C)
+    if C * H * W > MAX_FLAT or max(H, W) > 8:
+        raise ValueError(f"{fn}: a {C}x{H}x{W} block has {C * H * W} cells, too many to label; the limit is "
+                         f"{MAX_FLAT} cells and 8 per side (MAX_FLAT in bplib.viz.flatten)")
+
+
+class FlattenOrderDrawing(Drawing):
+    """The C×H×W block (each cell labelled with its flat index) above the flat vector, in one layout."""
+
+    def __init__(self, ax_or_fig, steps, layout: str = "NCHW"):
+        C, H, W = steps.shape
+        check_flatten("draw_flatten_order", steps.shape)
+        self.steps, self.layout = steps, layout
+        n = C * H * W
+        self.width = H * W if H * W <= 16 else min(n, 16)  # NCHW: one row per channel when it fits
+        rows = -(-n // self.width)
+        fig, gs = grid(ax_or_fig, 3, 1, height_ratios=[3.2, 0.25 + 0.6 * rows, 0.8], left=0.03, right=0.97, top=0.85,
+                       bottom=0.02, hspace=0.35)
+        super().__init__(fig)
+        cmap = ListedColormap([_tint(CHANNEL_COLORS[c]) for c in range(C)]).with_extremes(bad=(1, 1, 1, 0))
+        norm = Normalize(-0.5, C - 0.5)
+        index = steps.index[layout]
+        for c, ax in enumerate(_panels(fig, gs[0], C, False, lambda ax, t: ax, wspace=0.3)):
+            p = self.panels[f"c{c}"] = LabelPanel(ax, (H, W), "input", 1.0, f"channel c = {c}", max_chars=2, cmap=cmap,
+                                                  norm=norm, static=True)
+            p.set_edge(CHANNEL_COLORS[c])
+            p.update(np.full((H, W), c, dtype=float))
+            p.set_labels(str(v) for v in index[c].ravel())
+            p.add_box("expected", HIGHLIGHT_COLOR, lw=4, ls="--")
+            p.add_box("holds", HIGHLIGHT_COLOR, lw=6)
+        channel = np.full(rows * self.width, np.nan)
+        channel[:n] = steps.holds[layout][:, 0]
+        labels = [str(t) for t in range(n)] + [""] * (rows * self.width - n)
+        what = "c·H·W + h·W + w" if layout == "NCHW" else "h·W·C + w·C + c"
+        v = self.panels["v"] = LabelPanel(fig.add_subplot(gs[1]), (rows, self.width), "output", 1.0,
+                                          f"the flat vector ({layout}): position k holds cell {what} = k, "
+                                          "coloured by its channel", max_chars=2, cmap=cmap, norm=norm, static=True)
+        v.update(channel.reshape(rows, self.width))
+        v.set_labels(labels)
+        v.set_edge(HIGHLIGHT_COLOR)
+        v.add_box("k", HIGHLIGHT_COLOR, lw=6)
+        self.note = self.add_text(text_panel(fig, gs[2], size=TITLE_SIZE + 2))
+        self.update(steps.state(0))
+
+    def _update(self, state) -> None:
+        C, H, W = self.steps.shape
+        k, (c, h, w), (c2, h2, w2) = state.flat_index, state.chw, state.nhwc_chw
+        held = (c, h, w) if self.layout == "NCHW" else (c2, h2, w2)
+        for ch in range(C):
+            p = self.panels[f"c{ch}"]
+            p.set_box("holds", held[1], held[2], 1, 1)
+            p.set_box("expected", h, w, 1, 1)
+            p.boxes["holds"].set_visible(ch == held[0])
+            p.boxes["expected"].set_visible(self.layout == "NHWC" and ch == c and (c, h, w) != held)
+        self.panels["v"].set_box("k", *divmod(k, self.width), 1, 1)
+        if self.layout == "NCHW":
+            self.header.set_text(f"flat index = c·H·W + h·W + w = {c}·{H * W} + {h}·{W} + {w} = {k}")
+            self.note.set_text(f"flatten (C → H → W): position {k} holds channel {c} at (h, w) = ({h}, {w}); "
+                               f"unflatten puts it back there\nthe classifier's weight column W⁴[:, {k}] learns "
+                               f"what channel {c} at ({h}, {w}) means")
+        else:
+            self.header.set_text(f"NHWC: position {k} = h·W·C + w·C + c = {h2}·{W * C} + {w2}·{C} + {c2} "
+                                 f"holds (c, h, w) = ({c2}, {h2}, {w2})")
+            same = "the same cell, by luck" if (c, h, w) == (c2, h2, w2) else f"channel {c2} at ({h2}, {w2}) instead"
+            self.note.set_text(f"W⁴[:, {k}] was trained for channel {c} at ({h}, {w}) (dashed) but now multiplies "
+                               f"{same}\n(solid): the numbers are all there, their meaning is not; "
+                               "transpose to (C, H, W) before flattening")
+        self.step_text.set_text(f"k = {k} / {self.steps.n_steps - 1}")
+
+
+def draw_flatten_order(ax_or_fig, state, steps, layout: str = "NCHW") -> FlattenOrderDrawing:
+    """Draw flatten_order_steps' state in layout "NCHW" or "NHWC"; returns the drawing. None: a new Figure."""
+    if layout not in ("NCHW", "NHWC"):
+        raise ValueError(f"draw_flatten_order: layout must be 'NCHW' or 'NHWC', got {layout!r}")
+    if ax_or_fig is None:
+        C, H, W = steps.shape
+        rows = -(-C * H * W // (H * W if H * W <= 16 else 16))
+        ax_or_fig = new_figure(14, 5.2 + 0.22 * max(H, 4) + 0.55 * rows)
+    drawing = FlattenOrderDrawing(ax_or_fig, steps, layout)
+    drawing.update(state)
+    return drawing
