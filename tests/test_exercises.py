@@ -41,3 +41,12 @@ def test_nonsense_gets_a_message_not_an_exception(exercise_id):
 def test_unknown_exercise_names_the_known_ones():
     with pytest.raises(KeyError, match="05.delta1"):
         check("05.no_such_exercise", 1)
+
+
+@pytest.mark.parametrize("exercise_id", ALL)
+def test_the_stub_is_not_attempted_yet(exercise_id):
+    """`answer = ...` is not wrong, it is not done: a grey "not attempted yet", no hint about method."""
+    feedback = check(exercise_id, ...)
+    assert not feedback.ok and not feedback.attempted
+    assert repr(feedback) == f"[{exercise_id}] … not attempted yet: replace the ... after answer = with your answer, then run the cell again"
+    assert check(exercise_id, "no idea").attempted

@@ -26,16 +26,21 @@ class Feedback:
     exercise_id: str
     ok: bool
     message: str
+    attempted: bool = True  # False while the answer is still the stub's `...`
 
     def __bool__(self) -> bool:
         return self.ok
 
+    @property
+    def mark(self) -> str:
+        return "✓ correct" if self.ok else ("✗ not yet" if self.attempted else "… not attempted yet")
+
     def __repr__(self) -> str:
-        mark = "✓ correct" if self.ok else "✗ not yet"
-        return f"[{self.exercise_id}] {mark}: {self.message}"
+        return f"[{self.exercise_id}] {self.mark}: {self.message}"
 
     def _repr_html_(self) -> str:
-        colour, mark = ("#006d2c", "✓ correct") if self.ok else ("#a50f15", "✗ not yet")
+        colour = "#006d2c" if self.ok else ("#a50f15" if self.attempted else "#4d4d4d")
+        mark = self.mark
         return (
             f'<div style="font-size:1.25em;padding:6px 10px;border-left:6px solid {colour};">'
             f"<b style='color:{colour}'>[{self.exercise_id}] {mark}</b>: {self.message}</div>"
@@ -89,6 +94,9 @@ def _load(exercise_id: str) -> None:
 def check(exercise_id: str, answer) -> Feedback:
     """Check ``answer`` for exercise ``exercise_id`` (e.g. "05.bp1"); returns a Feedback."""
     fn = _lookup(exercise_id)
+    if answer is Ellipsis:
+        return Feedback(exercise_id, False, "replace the ... after answer = with your answer, then run the cell again",
+                        attempted=False)
     try:
         if exercise_id in _INPUTS:
             ok, message = fn(answer, **_INPUTS[exercise_id]())
