@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import bplib as bp
 from bplib import figures as F
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +71,8 @@ def test_the_registry_names_exactly_the_committed_files():
 
 def test_the_required_figures_are_registered():
     required = {"network.svg", "network.png", "poolings.png", "flatten_order.png", "gap_vs_flatten.png", "conv_matrix.png",
-                "receptive_field.png", "dropout_masks.png", "bp_table.svg", "bp_table.png"}
+                "receptive_field.png", "dropout_masks.png", "bp_table.svg", "bp_table.png", "backward_pass.svg",
+                "backward_pass.png", "mlp.svg", "mlp.png"}
     for anim in ("sliding_kernel", "unpool_max", "unpool_avg", "unpool_gap", "weight_gradient", "rot180", "full_conv"):
         required |= {f"{anim}.gif", f"{anim}.png"}
     assert required <= set(F.files())
@@ -126,6 +128,94 @@ def test_an_animation_is_its_widget_drawing(built, name):
     np.testing.assert_array_equal(_frames(built[f"{name}.png"])[0], key)
     info = Image.open(io.BytesIO(built[f"{name}.gif"])).info
     assert info.get("loop") == 0
+
+
+def _texts(fig) -> list:
+    return [t.get_text() for t in fig.texts] + [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+@pytest.mark.parametrize("channels, kernel_size", [(3, 5), (2, 3)])
+def test_backward_pass_draws_the_shapes_of_the_net(channels, kernel_size):
+    """Every shape written comes from ArticleNet's backward pass: another net, other shapes."""
+    image, label = F.registry._digit_and_label()
+    fig = F.backward_pass_figure(image, label, channels=channels, kernel_size=kernel_size)
+    M = 28 - kernel_size + 1  # conv output side; max-pool 2x2 halves it
+    P = M // 2
+    D = channels * P * P
+    by_hand = {"delta4": "10", "delta3": f"{D}", "delta2": f"{channels}×{P}×{P}", "da1": f"{channels}×{M}×{M}",
+               "delta1": f"{channels}×{M}×{M}", "dW1": f"{channels}×1×{kernel_size}×{kernel_size}", "db1": f"{channels}",
+               "dW4": f"10×{D}", "db4": "10"}
+    assert fig.shapes_drawn == by_hand
+    net = bp.ArticleNet(channels=channels, kernel_size=kernel_size, seed=F.SEED)
+    grads = net.backward(net.forward(image.reshape(1, 1, 28, 28)), np.array([label]))
+    for name, shape in by_hand.items():
+        got = getattr(grads, name).shape[1:] if name.startswith(("delta", "da")) else getattr(grads, name).shape
+        assert "×".join(map(str, got)) == shape, name
+    texts = _texts(fig)
+    for shape in by_hand.values():
+        assert shape in texts, f"{shape} is not written on the figure"
+    for op in ("(W⁴)ᵀδ⁴", "reshape", "unpool", "max: to\nthe argmax", "⊙ σ′(z¹)", "conv(a⁰, δ¹)", "Σ δ¹ (over i, j)",
+               "δ⁴ (a³)ᵀ", "= δ⁴"):
+        assert op in texts, f"the arrow {op!r} is not labelled"
+
+
+def test_mlp_highlights_w_l_jk_from_k_to_j():
+    from matplotlib.colors import to_hex
+    from matplotlib.patches import Circle
+
+    from bplib.viz.palette import KERNEL_COLOR
+
+    fig = F.mlp_figure((3, 4, 2), layer=2, j=3, k=2)
+    ax = fig.axes[0]
+    circles = sorted((round(c.center[0], 6), -c.center[1]) for c in ax.patches if isinstance(c, Circle))
+    xs = sorted({x for x, _ in circles})
+    column = {x: [-y for xx, y in circles if xx == x] for x in xs}  # neuron 1 on top
+    assert [len(column[x]) for x in xs] == [3, 4, 2]
+    hot = [line for line in ax.lines if to_hex(line.get_color()) == to_hex(KERNEL_COLOR)]
+    assert len(hot) == 1
+    (_, _), (y_from, y_to) = hot[0].get_data()
+    assert y_from == pytest.approx(column[xs[0]][1]) and y_to == pytest.approx(column[xs[1]][2])  # k = 2 -> j = 3
+    texts = _texts(fig)
+    assert "$w^2_{32}$" in texts and any("from neuron $k = 2$" in t and "neuron $j = 3$" in t for t in texts)
+    assert sum(t.startswith("$+b^") for t in texts) == 4 + 2  # one bias per neuron that has weights
+    assert any("$z^2_3 = " in t for t in texts)
+    with pytest.raises(ValueError, match=r"mlp_figure: w\^2_jk with j=5, k=2 does not exist; layer 2 has 4 neurons"):
+        F.mlp_figure((3, 4, 2), layer=2, j=5, k=2)
+
+
+def _bp2_by_the_footnote(delta, w, s, p, H):
+    """The footnote's rule, in plain NumPy loops: dilate, full-convolve with rot180 W, append r zeros, crop p."""
+    Ho, K = delta.shape[0], w.shape[0]
+    dil = np.zeros((s * (Ho - 1) + 1,) * 2)
+    dil[::s, ::s] = delta  # s - 1 zeros between entries
+    k = w[::-1, ::-1]  # rot180
+    n = dil.shape[0] + K - 1  # the full convolution: every overlap of the flipped kernel with the map
+    padded = np.pad(dil, K - 1)
+    full = np.array([[np.sum(padded[i : i + K, j : j + K] * k) for j in range(n)] for i in range(n)])
+    r = (H + 2 * p - K) % s
+    full = np.pad(full, ((0, r), (0, r)))  # r rows and columns of zeros at the bottom and right
+    assert full.shape == (H + 2 * p,) * 2
+    return full[p : p + H, p : p + H]  # crop p from every side
+
+
+@pytest.mark.parametrize("H, K, s, p", [(8, 3, 2, 1), (10, 3, 3, 0), (12, 4, 3, 1), (10, 3, 4, 0), (7, 3, 1, 1)])
+def test_the_bp_table_footnote_states_bp2_for_any_stride(H, K, s, p):
+    """The stated rule equals PyTorch's input gradient, also when (H + 2p - K) mod s = r != 0."""
+    import torch
+
+    note = F.BP2_GENERAL_NOTE
+    for part in ("dilate δ by s", "rot180 W", "r = (H + 2p − K) mod s", "zeros at the bottom and right", "crop p"):
+        assert part in note
+    assert note in _texts(F.bp_table_figure())
+    rng = np.random.default_rng(H * 100 + K * 10 + s)
+    x = torch.tensor(rng.standard_normal((1, 1, H, H)), requires_grad=True)
+    w = torch.tensor(rng.standard_normal((1, 1, K, K)))
+    z = torch.nn.functional.conv2d(x, w, stride=s, padding=p)
+    delta = rng.standard_normal(z.shape)
+    z.backward(torch.tensor(delta))
+    got = _bp2_by_the_footnote(delta[0, 0], w.numpy()[0, 0], s, p, H)
+    np.testing.assert_allclose(got, x.grad.numpy()[0, 0], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(bp.bp2_full_conv(delta, w.numpy(), s, p, (H, H))[0, 0], got, rtol=1e-10, atol=1e-12)
 
 
 def test_frame_steps():

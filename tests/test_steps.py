@@ -68,6 +68,12 @@ def test_weight_grad_ends_on_conv2d_backward(geom, seed):
     np.testing.assert_allclose(seq[-1].db, db, rtol=1e-12, atol=1e-12)
     state = seq[int(rng.integers(len(seq)))]
     assert state.value == pytest.approx(dw[state.f, state.c, state.u, state.v], abs=1e-12)
+    # the pen fixed at (u, v): its track is every s-th pixel of the padded input from (u, v), under delta's cells
+    Ho, Wo = delta.shape[2:]
+    xp = np.pad(x, ((0, 0), (p, p), (p, p)))
+    track = xp[state.c, state.u : state.u + s * Ho : s, state.v : state.v + s * Wo : s]
+    np.testing.assert_array_equal(state.footprint, track)
+    assert state.stride == s
     assert state.value == pytest.approx(state.products.sum())
     assert np.isnan(state.dw_so_far).sum() == dw.size - state.k - 1
 

@@ -142,6 +142,35 @@ def test_sliding_kernel_shows_the_numbers_of_the_step(rng):
     assert panels["z"].numbers.strings[5:] == [""] * 4  # not computed yet
 
 
+def test_weight_grad_keeps_the_pen_fixed_and_slides_the_error_map(rng):
+    """S12's picture: the pen is the kernel position (u, v); δ lies on the pen's track a0p[c, u::s, v::s]."""
+    s, p, K = 2, 1, 3
+    a0, delta = rng.standard_normal((2, 9, 9)), rng.standard_normal((2, 5, 5))  # (9 + 2 - 3) // 2 + 1 = 5
+    widget = weight_grad_widget(a0, delta, K, stride=s, padding=p)
+    widget.step = 1 * 18 + 0 * 9 + 2 * 3 + 1  # (f, c, u, v) = (1, 0, 2, 1)
+    state, P = widget.state, widget.drawing.panels
+    assert (state.f, state.c, state.u, state.v, state.stride) == (1, 0, 2, 1, 2)
+    track = np.pad(a0, ((0, 0), (p, p), (p, p)))[0, 2 : 2 + 2 * 5 : 2, 1 : 1 + 2 * 5 : 2]  # every s-th pixel from (u, v)
+    expected = float(np.sum(delta[1] * track))
+    x = bp.conv2d_backward_loops(delta[None], a0[None], np.zeros((2, 2, K, K)), stride=s, padding=p)[1][1, 0, 2, 1]
+    assert expected == pytest.approx(x, abs=1e-12) and state.value == pytest.approx(expected, abs=1e-12)
+    assert P["track"].numbers.strings == [fmt_number(v) for v in track.ravel()]
+    assert P["delta"].numbers.strings == [fmt_number(v) for v in delta[1].ravel()]
+    assert P["prod"].numbers.strings == [fmt_number(v) for v in (delta[1] * track).ravel()]
+    assert P["track"].title.get_text() == "a⁰[2:11:2, 1:10:2]"
+    assert P["prod"].title.get_text() == "δ[1] ⊙ a⁰[2:11:2, 1:10:2]"
+    assert P["a0"].title.get_text() == "a⁰[0] (pad 1): the pen's track"
+    # the pen sits at (u, v) of the paper, drawn at its first position; the track is the block δ covers
+    assert [list(c) for c in widget.drawing.pen.get_data()] == [[1], [2]]
+    assert P["a0"].boxes["paper"].get_bbox().bounds == (-0.5, -0.5, 3.0, 3.0)
+    assert P["a0"].boxes["track"].get_bbox().bounds == (0.5, 1.5, 9.0, 9.0)
+    assert P["dw"].boxes["cell"].get_bbox().bounds == (0.5, 1.5, 1.0, 1.0)
+    assert "pen" not in P["delta"].title.get_text() and "zoom" not in P  # δ is what slides, not the pen
+    assert widget.drawing.header.get_text() == (
+        f"pen at (2, 1): ∂C/∂W[1, 0, 2, 1] = Σ δ[i, j]·a⁰[2i+2, 2j+1] = {fmt_number(expected)}")
+    assert describe_weight_grad(state._replace(stride=1)).endswith(f"a⁰[i+2, j+1] = {fmt_number(expected)}")
+
+
 def test_unpool_widget_marks_the_winner_and_the_tie(rng):
     x = np.zeros((4, 4))
     x[3, 3] = 2.0
@@ -264,3 +293,84 @@ def test_number_format():
     # a value too small for two decimals keeps one significant digit instead of reading as 0 (e.g. GAP's δ/576)
     assert fmt_number(0.84 / 576) == "1e-3"
     assert fmt_number(-0.0046) == "-5e-3"
+
+
+# Play without and with jslink. `_from_browser` delivers a state update exactly as a comm message from
+# the front end does (Widget.set_state, which locks the property so the kernel does not echo it back).
+def _from_browser(model, **state):
+    model.set_state(state)
+
+
+def _record(widget):
+    """Drawn steps, and the value changes the kernel itself made (and would send to the browser)."""
+    drawn, kernel_sets = [], []
+    update = widget.drawing.update
+    widget.drawing.update = lambda state: (drawn.append(state.k), update(state))[1]
+    for name in ("slider", "play"):
+        model = getattr(widget, name)
+        model.observe(lambda change, name=name, model=model: None if "value" in model._property_lock
+                      else kernel_sets.append((name, change["new"])), names="value")
+    return drawn, kernel_sets
+
+
+def test_play_without_jslink_moves_the_picture_from_the_kernel(rng):
+    """Colab: no jslink, so only Play's own value reaches the kernel; the kernel moves the slider."""
+    widget = rot180_widget(rng.standard_normal((3, 3)))
+    drawn, kernel_sets = _record(widget)
+    pictures = [widget.image.value]
+    _from_browser(widget.play, playing=True)
+    for k in (1, 2, 3):
+        _from_browser(widget.play, value=k)
+        pictures.append(widget.image.value)
+    assert widget.step == 3 == widget.slider.value and drawn == [1, 2, 3]
+    assert kernel_sets == [("slider", 1), ("slider", 2), ("slider", 3)]
+    assert len(set(pictures)) == 4
+    np.testing.assert_array_equal(widget.state.so_far, widget.steps.state(3).so_far)
+    # paused, ▶ moves the slider; Play is brought along so that it resumes from the step shown
+    _from_browser(widget.play, playing=False)
+    widget.next.click()
+    assert widget.step == 4 and widget.play.value == 4 and drawn == [1, 2, 3, 4]
+
+
+def test_play_with_jslink_draws_each_step_once(rng):
+    """JupyterLab: jslink moves the slider in the browser, whose update reaches the kernel before Play's."""
+    widget = rot180_widget(rng.standard_normal((3, 3)))
+    drawn, kernel_sets = _record(widget)
+    _from_browser(widget.play, playing=True)
+    for k in (1, 2, 3):
+        _from_browser(widget.slider, value=k)  # the Link model in the browser saves the slider first
+        _from_browser(widget.play, value=k)
+    assert widget.step == 3 and drawn == [1, 2, 3] and kernel_sets == []
+    # paused, dragging the slider: jslink sends Play's value first, then the slider's
+    _from_browser(widget.play, playing=False)
+    _from_browser(widget.play, value=5)
+    _from_browser(widget.slider, value=5)
+    assert widget.step == 5 and drawn == [1, 2, 3, 5] and kernel_sets == []
+    assert widget.link.source == (widget.play, "value") and widget.link.target == (widget.slider, "value")
+
+
+def test_link_play_follows_within_the_slider_range_and_checks_its_inputs():
+    import ipywidgets as widgets
+
+    from bplib.widgets.base import link_play
+
+    play, slider = widgets.Play(value=2, min=2, max=6), widgets.IntSlider(value=2, min=2, max=6)
+    link = link_play(play, slider)
+    _from_browser(play, playing=True)
+    _from_browser(play, value=4)
+    assert slider.value == 4
+    _from_browser(play, playing=False)
+    slider.value = 6
+    assert play.value == 6 and link.source == (play, "value")
+    with pytest.raises(TypeError, match="link_play: expected an ipywidgets Play and an IntSlider, got IntSlider and Play"):
+        link_play(slider, play)
+
+
+def test_explorers_play_without_jslink():
+    from bplib.widgets.explorers import flatten_order_explorer
+
+    explorer = flatten_order_explorer(2, 3, 3)
+    picture = explorer.image.value
+    _from_browser(explorer.play, playing=True)
+    _from_browser(explorer.play, value=5)
+    assert explorer.slider.value == 5 and explorer.image.value != picture and explorer.errors == []

@@ -1,8 +1,9 @@
-"""The two vector pictures of the course: the article's network (S9) and the MLP-vs-CNN table (S14).
+"""The vector pictures of the course: the article's network (S9), its backward pass (S9-S12),
+a small MLP with the w^l_jk convention (S8) and the MLP-vs-CNN table (S14).
 
 Each ``*_figure(...)`` returns a matplotlib Figure (no pyplot state) that bplib.figures
-saves as SVG and PNG. The network diagram shows the real tensors of bplib.ArticleNet
-on a shipped MNIST digit, so the picture and the code cannot disagree about shapes.
+saves as SVG and PNG. The network and backward-pass diagrams show the real tensors of
+bplib.ArticleNet on a shipped MNIST digit, so the picture and the code cannot disagree about shapes.
 """
 
 from __future__ import annotations
@@ -10,34 +11,50 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from ..viz.palette import CHANNEL_COLORS, CMAPS, ERROR_COLOR, HEADER_SIZE, INPUT_COLOR, OUTPUT_COLOR, TEXT_COLOR, TITLE_SIZE
+from ..viz.palette import (
+    CHANNEL_COLORS,
+    CMAPS,
+    ERROR_COLOR,
+    HEADER_SIZE,
+    INPUT_COLOR,
+    KERNEL_COLOR,
+    OUTPUT_COLOR,
+    TEXT_COLOR,
+    TITLE_SIZE,
+)
 from ..viz.panels import new_figure, sym_limit
 
-__all__ = ["network_figure", "bp_table_figure"]
+__all__ = ["network_figure", "backward_pass_figure", "mlp_figure", "bp_table_figure", "BP2_GENERAL_NOTE"]
 
 NAME_SIZE = 26  # a tensor's name: a⁰, z¹ / a¹, ...
 SHAPE_SIZE = 18
 
 
-def _sheets(ax, x0, y0, side, maps, role, offset):
-    """A stack of feature maps drawn as offset sheets, the first in front; returns the stack's bounding box."""
+def _sheets(ax, x0, y0, side, maps, role, offset, edge=None):
+    """A stack of feature maps drawn as offset sheets, the first in front; returns the stack's bounding box.
+
+    edge: one frame colour for every sheet (default: a colour per channel, as in the forward pass).
+    """
     n = len(maps)
     for t in reversed(range(n)):
         x, y = x0 + t * offset, y0 + t * offset
         lim = sym_limit(maps[t])  # each map at its own scale: a diagram shows patterns, not magnitudes
         ax.imshow(maps[t], cmap=CMAPS[role], vmin=-lim, vmax=lim, extent=(x, x + side, y, y + side), interpolation="nearest",
                   zorder=2 + 2 * (n - t))
-        ax.add_patch(Rectangle((x, y), side, side, fill=False, edgecolor=CHANNEL_COLORS[t] if n > 1 else INPUT_COLOR, lw=3,
-                               zorder=3 + 2 * (n - t)))
+        color = edge or (CHANNEL_COLORS[t] if n > 1 else INPUT_COLOR)
+        ax.add_patch(Rectangle((x, y), side, side, fill=False, edgecolor=color, lw=3, zorder=3 + 2 * (n - t)))
     return x0, y0, x0 + side + (n - 1) * offset, y0 + side + (n - 1) * offset
 
 
-def _vector(ax, x0, yc, height, n_cells, colors, width=0.32, values=None):
-    """A column vector drawn as a bar of cells (every cell when few, else one band per colour)."""
+def _vector(ax, x0, yc, height, n_cells, colors, width=0.32, values=None, role="output"):
+    """A column vector drawn as a bar of cells (every cell when few, else one band per colour).
+
+    With values: their colours (in role's colour map) and n_cells - 1 separating lines.
+    """
     y0 = yc - height / 2
     if values is not None:
         lim = sym_limit(values)
-        ax.imshow(values[:, None], cmap=CMAPS["output"], vmin=-lim, vmax=lim, extent=(x0, x0 + width, y0 + height, y0),
+        ax.imshow(values[:, None], cmap=CMAPS[role], vmin=-lim, vmax=lim, extent=(x0, x0 + width, y0 + height, y0),
                   interpolation="nearest", zorder=2)
         for t in range(1, n_cells):
             ax.plot([x0, x0 + width], [y0 + t * height / n_cells] * 2, color=TEXT_COLOR, lw=0.8, zorder=3)
@@ -103,6 +120,173 @@ def network_figure(image, seed: int = 0):
     return fig
 
 
+# --- S9-S12: the backward pass ---------------------------------------------------------------
+
+
+def _shape(a) -> str:
+    """'3×12×12' for an array of that shape (one image: the batch axis already dropped)."""
+    return "×".join(str(n) for n in np.shape(a))
+
+
+def _branch(ax, start, end, text, at=None, ha="left"):
+    """A straight gradient arrow from start to end (x, y); its operation written at `at` (default: right of its middle)."""
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=26, lw=3, color=ERROR_COLOR, zorder=5))
+    if at is None:
+        at = ((start[0] + end[0]) / 2 + 0.15, (start[1] + end[1]) / 2)
+    ax.text(*at, text, ha=ha, va="center", fontsize=TITLE_SIZE + 1, color=TEXT_COLOR, linespacing=1.3)
+
+
+def _side_label(ax, box, name, shape):
+    """A gradient's name and shape written to the right of its picture."""
+    x0, y0, x1, y1 = box
+    ax.text(x1 + 0.15, (y0 + y1) / 2 + 0.05, name, ha="left", va="bottom", fontsize=NAME_SIZE - 4, color=TEXT_COLOR)
+    ax.text(x1 + 0.15, (y0 + y1) / 2 - 0.05, shape, ha="left", va="top", fontsize=SHAPE_SIZE, color=TEXT_COLOR)
+
+
+def backward_pass_figure(image, label: int, seed: int = 0, channels: int = 3, kernel_size: int = 5):
+    """The article's backward pass (S9-S12) on one image (28, 28) with its label: every error and gradient, with its shape.
+
+    Right to left, the way the error travels: δ⁴ → (W⁴)ᵀδ⁴ → δ³ → reshape → δ² → unpool →
+    ∂C/∂a¹ → ⊙σ′(z¹) → δ¹; the gradients ∂W⁴ = δ⁴(a³)ᵀ, ∂b⁴ = δ⁴ branch off δ⁴ and
+    ∂W¹ = conv(a⁰, δ¹), ∂b¹ = Σδ¹ off δ¹. Maps and shapes are bplib.ArticleNet(seed, channels,
+    kernel_size)'s real Grads for this image, so the picture cannot disagree with the code.
+    Returns the Figure; its .shapes_drawn maps each name to the shape written under it.
+    """
+    from ..net import ArticleNet
+
+    image = np.asarray(image, dtype=np.float32).reshape(1, 1, 28, 28)
+    net = ArticleNet(channels=channels, kernel_size=kernel_size, seed=seed)
+    grads = net.backward(net.forward(image), np.array([int(label)]))
+    g = {name: getattr(grads, name)[0] for name in ("delta4", "delta3", "delta2", "da1", "delta1")}
+    g.update(dW4=grads.dW4, db4=grads.db4, dW1=grads.dW1, db1=grads.db1)
+    shapes = {name: _shape(a) for name, a in g.items()}
+    F, K = g["delta2"].shape[0], g["delta4"].shape[0]
+    fig = new_figure(16.6, 6.6)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 16.6)
+    ax.set_ylim(0.8, 7.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    yc = 5.1
+    fig.text(0.01, 0.985, "the backward pass: the error travels right to left; the gradients branch off",
+             ha="left", va="top", fontsize=TITLE_SIZE + 2, color=TEXT_COLOR)
+    # the main chain, from the loss back towards the input
+    d4 = _vector(ax, 14.24, yc, 2.4, K, None, values=g["delta4"], role="error")
+    _label(ax, d4, "δ⁴", shapes["delta4"])
+    ax.text(d4[2] + 0.2, yc, "= a⁴ − y\n(softmax +\ncross-entropy)", ha="left", va="center", fontsize=TITLE_SIZE - 1,
+            color=TEXT_COLOR, linespacing=1.3)
+    _arrow(ax, d4[0] - 0.2, d4[0] - 1.8, yc, "(W⁴)ᵀδ⁴", color=ERROR_COLOR)
+    d3 = _vector(ax, d4[0] - 2.32, yc, 3.0, F, None, values=g["delta3"], role="error")  # lines between the channels
+    _label(ax, d3, "δ³", shapes["delta3"])
+    _arrow(ax, d3[0] - 0.2, d3[0] - 1.6, yc, "reshape", "(undo the\nflatten)", color=ERROR_COLOR)
+    side2, off2 = 0.95, 0.24
+    d2 = _sheets(ax, d3[0] - 1.8 - side2 - (F - 1) * off2, yc - 0.7, side2, g["delta2"], "error", off2, edge=ERROR_COLOR)
+    _label(ax, d2, "δ²", shapes["delta2"])
+    _arrow(ax, d2[0] - 0.2, d2[0] - 1.8, yc, "unpool", "max: to\nthe argmax", color=ERROR_COLOR)
+    side1, off1 = 1.7, 0.26
+    da1 = _sheets(ax, d2[0] - 2.0 - side1 - (F - 1) * off1, yc - 1.2, side1, g["da1"], "error", off1, edge=ERROR_COLOR)
+    _label(ax, da1, "∂C/∂a¹", shapes["da1"])
+    _arrow(ax, da1[0] - 0.2, da1[0] - 1.7, yc, "⊙ σ′(z¹)", "(erratum 2:\nthe article\nskips it)", color=ERROR_COLOR)
+    d1 = _sheets(ax, da1[0] - 1.9 - side1 - (F - 1) * off1, yc - 1.2, side1, g["delta1"], "error", off1, edge=ERROR_COLOR)
+    _label(ax, d1, "δ¹", shapes["delta1"])
+    # the parameters' gradients, below the errors they come from
+    start, end = d1[1] - 0.6, d1[1] - 1.45  # below the shape written under δ¹
+    off = 0.18
+    dw1 = _sheets(ax, d1[0], end - 0.8 - (F - 1) * off, 0.8, g["dW1"][:, 0], "error", off, edge=ERROR_COLOR)
+    _branch(ax, (d1[0] + 0.4, start), (d1[0] + 0.4, end), "conv(a⁰, δ¹)")
+    _side_label(ax, dw1, "∂C/∂W¹", shapes["dW1"])
+    db1 = _vector(ax, d1[0] + 3.5, end - 0.5, 1.0, F, None, values=g["db1"], role="error")
+    _branch(ax, (d1[0] + 2.0, start), (db1[0] + 0.16, end), "Σ δ¹ (over i, j)")
+    _side_label(ax, db1, "∂C/∂b¹", shapes["db1"])
+    start, end = d4[1] - 0.6, d4[1] - 1.45
+    db4 = _vector(ax, d4[0], end - 0.7, 1.4, K, None, values=g["db4"], role="error")
+    _branch(ax, (d4[0] + 0.16, start), (d4[0] + 0.16, end), "= δ⁴")
+    _side_label(ax, db4, "∂C/∂b⁴", shapes["db4"])
+    lim = sym_limit(g["dW4"])
+    x0w, y0w, ww, hw = d2[0] + 0.4, end - 0.75, 2.6, 0.7
+    ax.imshow(g["dW4"], cmap=CMAPS["error"], vmin=-lim, vmax=lim, extent=(x0w, x0w + ww, y0w, y0w + hw), aspect="auto",
+              interpolation="nearest", zorder=2)
+    ax.add_patch(Rectangle((x0w, y0w), ww, hw, fill=False, edgecolor=ERROR_COLOR, lw=3, zorder=4))
+    _branch(ax, (d4[0] - 0.1, start), (x0w + ww + 0.1, y0w + hw / 2), "δ⁴ (a³)ᵀ", at=(x0w + ww + 0.55, y0w + 0.1))
+    _side_label(ax, (x0w - 0.15 - 1.25, y0w, x0w - 1.4, y0w + hw), "∂C/∂W⁴", shapes["dW4"])
+    fig.shapes_drawn = shapes
+    return fig
+
+
+# --- S8: the MLP and its indices -----------------------------------------------------------------
+
+
+def _neuron(ax, x, y, r, text, color, lw=3, fill="white"):
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle((x, y), r, facecolor=fill, edgecolor=color, lw=lw, zorder=4))
+    ax.text(x, y, text, ha="center", va="center", fontsize=NAME_SIZE - 4, color=TEXT_COLOR, zorder=5)
+
+
+def mlp_figure(sizes=(3, 4, 2), layer: int = 2, j: int = 3, k: int = 2):
+    """A small MLP (S8) with the w^l_jk convention: one weight highlighted, biases b^l_j, activations a^l_j, z^l_j.
+
+    sizes: neurons per layer, layers numbered 1.. from the input (2 to 4 layers of 1 to 5 neurons);
+    the highlighted weight w^layer_jk goes from neuron k of layer - 1 to neuron j of layer
+    (indices from 1, as in the article). Returns the Figure.
+    """
+    sizes = tuple(int(n) for n in sizes)
+    if not 2 <= len(sizes) <= 4 or not all(1 <= n <= 5 for n in sizes):
+        raise ValueError(f"mlp_figure: sizes={sizes}; expected 2 to 4 layers of 1 to 5 neurons each")
+    if not 2 <= layer <= len(sizes):
+        raise ValueError(f"mlp_figure: layer={layer}, expected 2..{len(sizes)} (layer 1 is the input: it has no weights)")
+    if not (1 <= j <= sizes[layer - 1] and 1 <= k <= sizes[layer - 2]):
+        raise ValueError(f"mlp_figure: w^{layer}_jk with j={j}, k={k} does not exist; layer {layer} has "
+                         f"{sizes[layer - 1]} neurons (j) and layer {layer - 1} has {sizes[layer - 2]} (k), counted from 1")
+    W, H = 15.0, 8.2
+    fig = new_figure(W, H)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, W)
+    ax.set_ylim(0, H)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    r, gap, yc = 0.5, 1.45, 4.45
+    xs = np.linspace(1.5, 10.2, len(sizes))
+    ys = [yc + ((n - 1) / 2 - np.arange(n)) * gap for n in sizes]  # neuron 1 on top
+    ax.text(0.15, H - 0.15, r"$w^l_{jk}$: the weight from neuron $k$ in layer $l-1$ to neuron $j$ in layer $l$",
+            ha="left", va="top", fontsize=HEADER_SIZE + 4, color=TEXT_COLOR)
+    for L in range(1, len(sizes)):  # the weights into layer L + 1
+        for a in range(sizes[L]):
+            for b in range(sizes[L - 1]):
+                hot = (L + 1, a + 1, b + 1) == (layer, j, k)
+                ax.plot([xs[L - 1] + r, xs[L] - r], [ys[L - 1][b], ys[L][a]], color=KERNEL_COLOR if hot else "#B5B5B5",
+                        lw=6 if hot else 1.6, zorder=3 if hot else 1, solid_capstyle="round")
+    for L, n in enumerate(sizes, start=1):
+        for t in range(n):
+            hot = (L == layer - 1 and t + 1 == k) or (L == layer and t + 1 == j)
+            color = INPUT_COLOR if L == 1 else OUTPUT_COLOR
+            _neuron(ax, xs[L - 1], ys[L - 1][t], r, f"$a^{L}_{t + 1}$", color, lw=5 if hot else 2.5,
+                    fill="#FFF1D6" if hot else "white")
+            if L > 1:  # the bias: one number per neuron, added to its weighted input
+                ax.text(xs[L - 1], ys[L - 1][t] + r + 0.06, f"$+b^{L}_{t + 1}$", ha="center", va="bottom",
+                        fontsize=TITLE_SIZE, color=TEXT_COLOR, zorder=6,
+                        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+        what = "input" if L == 1 else ("output" if L == len(sizes) else "hidden")
+        rel = {layer - 1: "$l-1$", layer: "$l$"}.get(L, f"$l{L - layer:+d}$".replace("+", "+\\,").replace("-", "-\\,"))
+        ax.text(xs[L - 1], ys[L - 1][-1] - r - 0.35, f"layer {L}\n{what}\n({rel})", ha="center", va="top",
+                fontsize=TITLE_SIZE + 1, color=TEXT_COLOR, linespacing=1.3)
+    # the highlighted weight: its name on the line, then what the indices say
+    (x0, y0), (x1, y1) = (xs[layer - 2] + r, ys[layer - 2][k - 1]), (xs[layer - 1] - r, ys[layer - 1][j - 1])
+    ax.text(x0 + 0.5 * (x1 - x0), y0 + 0.5 * (y1 - y0), f"$w^{layer}_{{{j}{k}}}$", ha="center", va="center",
+            fontsize=NAME_SIZE + 2, color=KERNEL_COLOR, zorder=7, weight="bold",
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": KERNEL_COLOR, "lw": 2})
+    xt = xs[-1] + 1.1
+    ax.text(xt, yc + 2.3, f"$w^{layer}_{{{j}{k}}}$: from neuron $k = {k}$\nin layer {layer - 1}"
+            f" to neuron $j = {j}$\nin layer {layer}: row {j}, column {k}\nof the matrix $W^{layer}$",
+            ha="left", va="top", fontsize=TITLE_SIZE + 2, color=TEXT_COLOR, linespacing=1.45)
+    ax.text(xt, yc - 0.35, f"neuron {j} of layer {layer}:\n"
+            f"$z^{layer}_{j} = \\Sigma_k\\, w^{layer}_{{{j}k}}\\,a^{layer - 1}_k + b^{layer}_{j}$\n"
+            f"$a^{layer}_{j} = \\sigma(z^{layer}_{j})$\n\nall at once:\n"
+            f"$z^l = W^l a^{{l-1}} + b^l$", ha="left", va="top", fontsize=TITLE_SIZE + 2, color=TEXT_COLOR,
+            linespacing=1.6)
+    return fig
+
+
 # --- S14: the table -------------------------------------------------------------------------------
 
 _ROWS = [
@@ -118,12 +302,21 @@ _ROWS = [
 ]
 
 
+# The footnote: BP2 for any stride and padding, step by step as bplib.conv.bp2_full_conv computes it.
+BP2_GENERAL_NOTE = (
+    "CNN BP2 as written holds for stride 1 and no padding. In general (stride s, padding p, a K×K kernel, an H×H input):\n"
+    "dilate δ by s (s − 1 zeros between entries), full-convolve it with rot180 W, append r = (H + 2p − K) mod s rows and\n"
+    "columns of zeros at the bottom and right (pixels no window reads; PyTorch's output_padding), then crop p from every side.\n"
+    r"The matrix view $\delta^l = (C^T \delta^{l+1}) \odot \sigma'(z^l)$ covers every case at once."
+)
+
+
 def bp_table_figure():
     """The MLP-vs-CNN comparison of BP2, BP4, BP3 (S14), as a picture with large type."""
-    fig = new_figure(18, 7.6)
+    fig = new_figure(18, 8.2)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 18)
-    ax.set_ylim(7.6, 0)
+    ax.set_ylim(8.2, 0)
     ax.axis("off")
     cols = [0.2, 2.95, 7.05, 12.75, 17.8]  # column edges
     heads = ["", "MLP (fully connected)", "CNN (convolutional layer)", "the idea"]
@@ -144,9 +337,6 @@ def bp_table_figure():
         ax.plot([cols[0], cols[-1]], [yy, yy], color=TEXT_COLOR, lw=2)
     for x in cols[1:-1]:
         ax.plot([x, x], [top - 0.75, top + len(_ROWS) * h], color="#9A9A9A", lw=1)
-    ax.text(cols[0], top + len(_ROWS) * h + 0.45,
-            "CNN BP2 as written holds for stride 1 and no padding. With stride s, dilate δ first (s − 1 zeros between "
-            "entries);\nwith padding p, crop the result by p. The matrix view "
-            r"$\delta^l = (C^T \delta^{l+1}) \odot \sigma'(z^l)$ covers every case.",
-            ha="left", va="top", fontsize=TITLE_SIZE, color=TEXT_COLOR, linespacing=1.4)
+    ax.text(cols[0], top + len(_ROWS) * h + 0.45, BP2_GENERAL_NOTE, ha="left", va="top", fontsize=TITLE_SIZE,
+            color=TEXT_COLOR, linespacing=1.4)
     return fig

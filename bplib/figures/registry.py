@@ -111,17 +111,33 @@ def _full_conv(rng, size, kernel, key):
 
 
 @functools.cache
-def _digit():
+def _digit_and_label():
     from ..data import load_mnist
 
-    (x, _), _ = load_mnist()
-    return x[0, 0]  # the shipped test set's first image, a 7
+    (x, y), _ = load_mnist()
+    return x[0, 0], int(y[0])  # the shipped test set's first image, a 7
+
+
+def _digit():
+    return _digit_and_label()[0]
 
 
 def _network(rng):
     from .diagrams import network_figure
 
     return network_figure(_digit(), seed=SEED)
+
+
+def _backward_pass(rng):
+    from .diagrams import backward_pass_figure
+
+    return backward_pass_figure(*_digit_and_label(), seed=SEED)
+
+
+def _mlp(rng, sizes, layer, j, k):
+    from .diagrams import mlp_figure
+
+    return mlp_figure(sizes, layer, j, k)
 
 
 def _bp_table(rng):
@@ -177,6 +193,8 @@ ANIMATED, STATIC, VECTOR = ("gif", "png"), ("png",), ("svg", "png")
 
 FIGURES = {
     "network": Figure(_network, {}, VECTOR),
+    "backward_pass": Figure(_backward_pass, {}, VECTOR),
+    "mlp": Figure(_mlp, {"sizes": (3, 4, 2), "layer": 2, "j": 3, "k": 2}, VECTOR),
     "bp_table": Figure(_bp_table, {}, VECTOR),
     "sliding_kernel": Figure(_sliding_kernel, {"size": 6, "kernel": 3, "padding": 1, "key": 9}, ANIMATED),
     "unpool_max": Figure(_unpool, {"mode": "max", "shape": (8, 8), "key": 5}, ANIMATED),

@@ -77,7 +77,12 @@ def sliding_kernel_steps(x, w, b=0.0, stride: int = 1, padding: int = 0) -> Step
 
 
 class WeightGradState(NamedTuple):
-    """dC/dW[f, c, u, v]: the error map delta[f] laid on a0[c] at offset (u, v)."""
+    """dC/dW[f, c, u, v]: the pen fixed at kernel position (u, v); delta[f] slides over a0[c].
+
+    As the kernel (the article's square of paper) visits every output cell (i, j), the pen
+    stuck through it at (u, v) sits on a0[c, u + s*i, v + s*j]: its track is the footprint,
+    and delta[f] laid on that track gives the products whose sum is dW[f, c, u, v].
+    """
 
     k: int
     f: int
@@ -89,6 +94,7 @@ class WeightGradState(NamedTuple):
     value: float  # products.sum() = dW[f, c, u, v]
     dw_so_far: np.ndarray  # (F, C, KH, KW); NaN where not computed yet
     db: np.ndarray  # (F,) the bias gradient: the sum of each error map
+    stride: int = 1  # the pen's track takes every stride-th pixel of a0
 
     @property
     def so_far(self) -> np.ndarray:
@@ -119,7 +125,7 @@ def weight_grad_steps(a0, delta, kernel_size, stride: int = 1, padding: int = 0)
             f"a0.shape={a0.shape} gives {want[0]}x{want[1]} (delta.shape={delta.shape})"
         )
     a0p = np.pad(a0, ((0, 0), (p, p), (p, p)))
-    # footprints[c, u, v] = the a0 pixels that delta's cells sit on when the pen is at (u, v)
+    # footprints[c, u, v] = the pen's track for kernel position (u, v): the a0 pixels under delta's cells
     footprints = sliding_window_view(a0p, (s * (Ho - 1) + 1, s * (Wo - 1) + 1), axis=(1, 2))[:, :KH, :KW, ::s, ::s]
     dw = np.einsum("fij,cuvij->fcuv", delta, footprints)  # each entry: the sum of one products map
     db = delta.sum(axis=(1, 2))
@@ -129,7 +135,7 @@ def weight_grad_steps(a0, delta, kernel_size, stride: int = 1, padding: int = 0)
         products = delta[f] * footprints[c, u, v]
         return WeightGradState(
             k, int(f), int(c), int(u), int(v), footprints[c, u, v].copy(), products,
-            float(products.sum()), _filled(dw, k), db.copy(),
+            float(products.sum()), _filled(dw, k), db.copy(), s,
         )
 
     return Steps(fn, F * C * KH * KW, make, a0=a0, a0_padded=a0p, delta=delta, stride=s, padding=p,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..steps.base import fmt_number
-from .palette import ERROR_COLOR, HIGHLIGHT_COLOR
-from .panels import Drawing, MapPanel, ZoomPanel, check_drawable, grid, new_figure, operator_text, sym_limit, text_panel
+from .palette import ERROR_COLOR, HIGHLIGHT_COLOR, TITLE_SIZE
+from .panels import Drawing, MapPanel, check_drawable, grid, new_figure, operator_text, sym_limit, text_panel
 
 
 def _paren(v: float) -> str:
@@ -103,57 +101,84 @@ def draw_sliding_kernel(ax_or_fig, state, steps) -> SlidingKernelDrawing:
     return drawing
 
 
-# --- 3. the weight gradient: the pen on the paper -------------------------------------------
+# --- 3. the weight gradient: the pen fixed on the paper, the error map sliding -------------
+
+
+def track_slice(state, steps) -> str:
+    """The pen's track for the state's (u, v) as a NumPy slice of a⁰: "a⁰[1:6, 1:6]" (with the stride's step)."""
+    (Ho, Wo), s = steps.delta.shape[1:], steps.stride
+    step = f":{s}" if s > 1 else ""
+    rows, cols = f"{state.u}:{state.u + s * (Ho - 1) + 1}{step}", f"{state.v}:{state.v + s * (Wo - 1) + 1}{step}"
+    return f"a⁰[{rows}, {cols}]"
 
 
 def describe_weight_grad(state) -> str:
-    """dW[f, c, u, v] = Σ δ ⊙ a0 (shifted by u, v) = value."""
-    u, v = state.u, state.v
-    return f"∂C/∂W[{state.f}, {state.c}, {u}, {v}] = Σ δ[i, j]·a⁰[i+{u}, j+{v}] = {fmt_number(state.value)}"
+    """The pen at (u, v): dW[f, c, u, v] = Σ δ ⊙ a⁰ on the pen's track = value."""
+    u, v, s = state.u, state.v, state.stride
+    i, j = ("i", "j") if s == 1 else (f"{s}i", f"{s}j")
+    return (f"pen at ({u}, {v}): ∂C/∂W[{state.f}, {state.c}, {u}, {v}] = Σ δ[i, j]·a⁰[{i}+{u}, {j}+{v}]"
+            f" = {fmt_number(state.value)}")
 
 
 class WeightGradDrawing(Drawing):
-    """a0 with the error map laid on it at (u, v), δ, the products, dW filling in, db = Σ δ."""
+    """The article's pen (S12): the pen fixed at kernel position (u, v), the error map δ sliding over a⁰.
+
+    Top: a⁰ with the kernel's square of paper at its first position (dashed), the pen stuck
+    through it at (u, v) (a dot) and the pen's track (the outlined block δ lies on); ∂C/∂W
+    filling in, the pen's cell outlined; the sums. Bottom: the track a⁰[u:u+Ho, v:v+Wo] ⊙ δ
+    = the products whose sum is ∂C/∂W[u, v].
+    """
 
     def __init__(self, ax_or_fig, steps):
         a0p, delta = steps.a0_padded, steps.delta
         check_drawable("draw_weight_grad", padded_input_map=a0p.shape, error_map=delta.shape, kernel_kernel=steps.kernel_size,
                        input_channels=a0p.shape[0], error_channels=delta.shape[0])
         self.steps = steps
-        fig, gs = grid(ax_or_fig, 2, 3, width_ratios=[1.25, 1, 1], left=0.02, right=0.98, top=0.86, bottom=0.02, hspace=0.25,
-                       wspace=0.12)
+        fig, gs = grid(ax_or_fig, 2, 1, left=0.02, right=0.98, top=0.86, bottom=0.02, hspace=0.3)
+        top = gs[0].subgridspec(1, 3, width_ratios=[1, 1, 1.45], wspace=0.12)
+        bottom = gs[1].subgridspec(1, 5, width_ratios=[1, 0.22, 1, 0.22, 1], wspace=0.05)
         super().__init__(fig)
         P = self.panels
-        Ho, Wo = delta.shape[1:]
-        pad = f" padded by {steps.padding}" if steps.padding else ""
-        P["a0"] = MapPanel(fig.add_subplot(gs[0, 0]), a0p.shape[1:], "input", sym_limit(a0p), f"input a⁰{pad}")
-        P["a0"].add_box("pen", ERROR_COLOR, lw=5)
-        P["delta"] = MapPanel(fig.add_subplot(gs[0, 1]), (Ho, Wo), "error", sym_limit(delta), "error δ (the pen)")
-        P["dw"] = MapPanel(fig.add_subplot(gs[0, 2]), steps.kernel_size, "error", sym_limit(steps.dw), "∂C/∂W so far",
+        (Ho, Wo), (KH, KW) = delta.shape[1:], steps.kernel_size
+        self._pad = f" (pad {steps.padding})" if steps.padding else ""
+        lim_a = sym_limit(a0p)
+        P["a0"] = MapPanel(fig.add_subplot(top[0, 0]), a0p.shape[1:], "input", lim_a, f"input a⁰{self._pad}")
+        paper = P["a0"].add_box("paper", HIGHLIGHT_COLOR, lw=3, ls="--")
+        paper.set_fill(True)
+        paper.set_facecolor((1, 1, 1, 0.45))  # a sheet of paper: the map shows through
+        P["a0"].set_box("paper", 0, 0, KH, KW)  # the paper at its first position: the pen's track starts at (u, v)
+        P["a0"].add_box("track", ERROR_COLOR, lw=5)
+        (self.pen,) = P["a0"].ax.plot([0], [0], "o", color=ERROR_COLOR, markersize=13, markeredgecolor=HIGHLIGHT_COLOR,
+                                      markeredgewidth=2, zorder=7)
+        self._extra_dynamic.append(self.pen)
+        P["dw"] = MapPanel(fig.add_subplot(top[0, 1]), steps.kernel_size, "error", sym_limit(steps.dw), "∂C/∂W so far",
                            numbers=True)
         P["dw"].add_box("cell")
+        self.sum_text = self.add_text(text_panel(fig, top[0, 2], size=TITLE_SIZE + 2))
+        P["track"] = MapPanel(fig.add_subplot(bottom[0, 0]), (Ho, Wo), "input", lim_a, "the pen's track")
+        operator_text(fig, bottom[0, 1], "⊙")
+        P["delta"] = MapPanel(fig.add_subplot(bottom[0, 2]), (Ho, Wo), "error", sym_limit(delta), "error δ")
+        operator_text(fig, bottom[0, 3], "=")
         lim_p = sym_limit(delta[:, None, None, None] * steps.footprints[None])  # every product of every step
-        P["prod"] = MapPanel(fig.add_subplot(gs[1, 0]), (Ho, Wo), "error", lim_p, "products δ ⊙ a⁰")
-        P["zoom"] = ZoomPanel(fig.add_subplot(gs[1, 1]), (Ho, Wo), (Ho, Wo), "error", lim_p, "δ⊙a⁰", margin=0)
-        self.sum_text = self.add_text(text_panel(fig, gs[1, 2]))
+        P["prod"] = MapPanel(fig.add_subplot(bottom[0, 4]), (Ho, Wo), "error", lim_p, "products")
         self.update(steps.state(0))
 
     def _update(self, state) -> None:
         s, (Ho, Wo) = self.steps.stride, self.steps.delta.shape[1:]
-        P = self.panels
-        P["a0"].update(self.steps.a0_padded[state.c], title=f"input a⁰[{state.c}], δ laid at ({state.u}, {state.v})")
-        P["a0"].set_box("pen", state.u, state.v, s * (Ho - 1) + 1, s * (Wo - 1) + 1)
-        P["delta"].update(self.steps.delta[state.f], title=f"error δ[{state.f}] (the pen)")
-        P["dw"].update(state.dw_so_far[state.f, state.c], title=f"∂C/∂W[{state.f}, {state.c}] so far")
-        P["dw"].set_box("cell", state.u, state.v, 1, 1)
-        P["prod"].update(state.products)
-        # zoom where the error is largest: a corner of a digit's error map is usually all zeros
-        zh, zw = P["zoom"].shape
-        i, j = np.unravel_index(np.argmax(np.abs(self.steps.delta[state.f])), (Ho, Wo))
-        P["zoom"].show(state.products, i - zh // 2, j - zw // 2, zh, zw)
-        f = state.f
-        self.sum_text.set_text(f"∂C/∂W[{state.u}, {state.v}]\n= Σ δ ⊙ a⁰ = {fmt_number(state.value)}\n\n"
-                               f"∂C/∂b[{f}] = Σ δ[{f}]\n= {fmt_number(state.db[f])}")
+        P, f, u, v = self.panels, state.f, state.u, state.v
+        track = track_slice(state, self.steps)
+        name = f"a⁰[{state.c}]" if self.steps.a0.shape[0] > 1 else "a⁰"
+        P["a0"].update(self.steps.a0_padded[state.c], title=f"{name}{self._pad}: the pen's track")
+        P["a0"].set_box("track", u, v, s * (Ho - 1) + 1, s * (Wo - 1) + 1)
+        self.pen.set_data([v], [u])
+        P["dw"].update(state.dw_so_far[f, state.c], title=f"∂C/∂W[{f}, {state.c}]: pen at ({u}, {v})")
+        P["dw"].set_box("cell", u, v, 1, 1)
+        P["track"].update(state.footprint, title=track)
+        P["delta"].update(self.steps.delta[f], title=f"δ[{f}] slid to ({u}, {v})")
+        P["prod"].update(state.products, title=f"δ[{f}] ⊙ {track}")
+        self.sum_text.set_text(f"the pen: (u, v) = ({u}, {v}) on the\npaper; its track = where δ lies\n\n"
+                               f"∂C/∂W[{u}, {v}] = Σ products = {fmt_number(state.value)}\n\n"
+                               f"∂C/∂b[{f}] = Σ δ[{f}] = {fmt_number(state.db[f])}")
         self.header.set_text(describe_weight_grad(state))
         self.step_text.set_text(f"step {state.k + 1} / {self.steps.n_steps}")
 
