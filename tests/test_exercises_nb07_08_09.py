@@ -8,8 +8,8 @@ from bplib.exercises import check, exercise_inputs, list_exercises
 
 def test_registered():
     assert list_exercises("07") == ["07.delta1_relu", "07.unpool_avg", "07.unpool_max"]
-    assert list_exercises("08") == ["08.dW_entry", "08.db", "08.shape_dW"]
-    assert list_exercises("09") == ["09.dilate", "09.dx_entry", "09.rot180"]
+    assert list_exercises("08") == ["08.dW_entry", "08.db", "08.learn_kernel", "08.shape_dW"]
+    assert list_exercises("09") == ["09.dilate", "09.dx_entry", "09.output_padding", "09.rot180"]
 
 
 # --- notebook 07: unpooling -----------------------------------------------------------------
@@ -140,6 +140,50 @@ def test_08_shape_dW():
     assert not check("08.shape_dW", "sixteen")
 
 
+def _least_squares_kernel(x, y, K):
+    """The kernel that maps x to y, by least squares over every window (an independent route: no gradient descent)."""
+    N, _, H, W = x.shape
+    Ho, Wo = H - K + 1, W - K + 1
+    patches = np.array([x[n, 0, i : i + K, j : j + K].ravel() for n in range(N) for i in range(Ho) for j in range(Wo)])
+    return np.linalg.lstsq(patches, y[:, 0].ravel(), rcond=None)[0].reshape(K, K)
+
+
+def _descend(x, y, lr, steps):
+    W = np.zeros((1, 1, 3, 3))
+    for _ in range(steps):
+        z, cache = bp.conv2d_forward(x, W, None)
+        W = W - lr * bp.conv2d_backward((z - y) / z.size, cache, need_dx=False)[1]
+    return W
+
+
+def test_08_learn_kernel():
+    ex = exercise_inputs("08.learn_kernel")
+    x, y, K = ex["x"], ex["y"], ex["kernel_size"]
+    assert "kernel" not in ex and "W" not in ex, "the learner sees the pairs, not the kernel"
+    truth = _least_squares_kernel(x, y, K)
+    assert np.allclose(y, bp.conv2d_forward(x, truth[None, None], None)[0], atol=1e-9), "the pairs determine the kernel"
+    assert not np.allclose(bp.rot180(truth), truth) and not np.allclose(bp.rot180(truth), -truth), "a flip is visible"
+    fb = check("08.learn_kernel", truth)
+    assert fb and "hidden kernel" in fb.message
+    assert check("08.learn_kernel", truth[None, None])
+    learned = _descend(x, y, 0.5, 60)
+    assert check("08.learn_kernel", learned), "the notebook's recipe (lr 0.5, 60 steps) recovers it"
+    fb = check("08.learn_kernel", _descend(x, y, 5.0, 30))
+    assert not fb and "diverged" in fb.message
+    fb = check("08.learn_kernel", bp.rot180(truth))
+    assert not fb and "rot180" in fb.message and "cross-correlation" in fb.message
+    fb = check("08.learn_kernel", -truth)
+    assert not fb and "minus" in fb.message
+    fb = check("08.learn_kernel", truth.T)
+    assert not fb and "swapped" in fb.message
+    fb = check("08.learn_kernel", _descend(x, y, 0.05, 3))
+    assert not fb and "not there yet" in fb.message
+    fb = check("08.learn_kernel", np.zeros((3, 3)))
+    assert not fb and "barely moved" in fb.message
+    fb = check("08.learn_kernel", np.ones((2, 2)))
+    assert not fb and "3 x 3" in fb.message
+
+
 # --- notebook 09: backpropagation through a convolution -------------------------------------------
 
 
@@ -194,3 +238,49 @@ def test_09_dilate():
     assert not fb and "does not pad" in fb.message
     fb = check("09.dilate", right.T)
     assert not fb and "of zeros" in fb.message
+
+
+def test_09_output_padding():
+    ex = exercise_inputs("09.output_padding")
+    delta, W, (H, _), s, p = ex["delta"], ex["W"], ex["input_hw"], ex["stride"], ex["padding"]
+    K = W.shape[0]
+    r = (H + 2 * p - K) % s
+    assert r == 1, "the exercise is about rows no window reads"
+    # the chain rule, independent of bplib: output (m, n) read x[s*m + u - p, s*n + v - p] with W[u, v]
+    right = np.zeros((H, H))
+    for m in range(delta.shape[0]):
+        for n in range(delta.shape[1]):
+            for u in range(K):
+                for v in range(K):
+                    i, j = s * m + u - p, s * n + v - p
+                    if 0 <= i < H and 0 <= j < H:
+                        right[i, j] += delta[m, n] * W[u, v]
+    fb = check("09.output_padding", right)
+    assert fb and "bottom and right" in fb.message
+    short = bp.conv_full(bp.dilate(delta, s)[None, None], bp.rot180(W)[None, None])[0, 0][p:-p, p:-p]
+    assert short.shape == (H - r, H - r)
+    fb = check("09.output_padding", short)
+    assert not fb and "short" in fb.message and "bottom and right" in fb.message
+    fb = check("09.output_padding", np.pad(short, ((r, 0), (r, 0))))
+    assert not fb and "not at the top and left" in fb.message
+    uncropped = np.zeros((H + 2 * p, H + 2 * p))  # the gradient of the padded input: no crop
+    for m in range(delta.shape[0]):
+        for n in range(delta.shape[1]):
+            uncropped[s * m : s * m + K, s * n : s * n + K] += delta[m, n] * W
+    assert np.allclose(uncropped[p:-p, p:-p], right)
+    fb = check("09.output_padding", uncropped)
+    assert not fb and f"crop p = {p}" in fb.message
+    fb = check("09.output_padding", bp.conv_full(bp.dilate(delta, s)[None, None], bp.rot180(W)[None, None])[0, 0])
+    assert not fb and "missing row" in fb.message
+    unflipped = np.zeros((H, H))
+    for m in range(delta.shape[0]):
+        for n in range(delta.shape[1]):
+            for u in range(K):
+                for v in range(K):
+                    i, j = s * m + u - p, s * n + v - p
+                    if 0 <= i < H and 0 <= j < H:
+                        unflipped[i, j] += delta[m, n] * W[K - 1 - u, K - 1 - v]
+    fb = check("09.output_padding", unflipped)
+    assert not fb and "180°" in fb.message
+    fb = check("09.output_padding", right.T)
+    assert not fb and "dilate delta" in fb.message

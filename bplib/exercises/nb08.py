@@ -1,4 +1,4 @@
-"""Exercises of notebook 08: the convolution layer's bias and weight gradients (S12)."""
+"""Exercises of notebook 08: the convolution layer's bias and weight gradients (S12), and a kernel learned with them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from functools import partial
 
 import numpy as np
 
-from ..conv import conv2d_backward, conv2d_forward
+from ..conv import conv2d_backward, conv2d_forward, rot180
+from ..gradcheck import rel_error
 from . import exercise
 from ._compare import compare_array, compare_number, same_array
 
@@ -99,3 +100,61 @@ def shape_dW(answer):
     if K not in got[-2:]:
         return False, "one number per weight, not per pixel: the image size does not appear in the shape of W"
     return False, "dC/dW has the shape of W: (number of kernels, input channels, kernel rows, kernel columns)"
+
+
+LEARN = {"N": 16, "H": 10, "K": 3}  # exercise 08.learn_kernel: 16 input/output pairs of 10 x 10 images, a 3 x 3 kernel
+LEARN_TOL = 1e-2  # relative error (norm-wise) the recovered kernel must reach
+_NEAR = 0.05  # an answer this close to a known mistake is that mistake
+
+
+def _hidden_kernel():
+    """The kernel 08.learn_kernel hides: a Sobel edge detector, perturbed (fixed seed) so no symmetry hides a flip."""
+    rng = np.random.default_rng(8080)
+    sobel = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+    return np.round(sobel + 0.3 * rng.standard_normal((3, 3)), 1)
+
+
+def _learn_inputs():
+    rng = np.random.default_rng(888)
+    N, H, K = LEARN["N"], LEARN["H"], LEARN["K"]
+    x = np.round(rng.standard_normal((N, 1, H, H)), 2)
+    y, _ = conv2d_forward(x, _hidden_kernel()[None, None], None)
+    return {"x": x, "y": y, "kernel_size": K}
+
+
+@exercise("08.learn_kernel", inputs=_learn_inputs)
+def learn_kernel(answer, x, y, kernel_size):
+    """The kernel recovered from (x, y) by gradient descent, compared with the hidden one (relative error < LEARN_TOL)."""
+    K = kernel_size
+    true = _hidden_kernel()
+    a = np.asarray(answer, dtype=np.float64)
+    if a.shape == (1, 1, K, K):
+        a = a[0, 0]
+    if a.shape != (K, K):
+        return False, f"answer with the {K} x {K} kernel (or W of shape (1, 1, {K}, {K})), got shape {a.shape}"
+    if not np.all(np.isfinite(a)) or np.abs(a).max() > 1e3 * np.abs(true).max():
+        return False, ("the kernel blew up: gradient descent diverged. Step against the gradient, W -= lr * dW, "
+                       "and if it still grows, make the learning rate smaller (or divide the cost by the number of cells)")
+    z, _ = conv2d_forward(x, a[None, None], None)
+    fit = f"it reproduces y with RMS error {np.sqrt(np.mean((z - y) ** 2)):.2g}"
+    err = rel_error(a, true)
+    if err < LEARN_TOL:
+        order = max(-12, int(np.ceil(np.log10(err)))) if err > 0 else -12  # a power of ten: stable output
+        return True, (f"the hidden kernel (a Sobel edge detector, perturbed), to a relative error below 1e{order}: "
+                      "learned from the data alone, with conv2d_backward's dW")
+    if rel_error(a, rot180(true)) < _NEAR:
+        return False, ("you learned rot180 of it: conv here is cross-correlation (no flip), so predict with "
+                       "bp.conv2d_forward, not a textbook convolution that turns the kernel by 180°")
+    if rel_error(a, -true) < _NEAR:
+        return False, ("that is minus the hidden kernel: check the signs of your error (z - y, the prediction minus "
+                       "the target) and of your step (W -= lr * dW)")
+    if rel_error(a, true.T) < _NEAR:
+        return False, "rows and columns are swapped: W[u, v] multiplies x[i + u, j + v], u down the rows"
+    if np.linalg.norm(a) < 0.05 * np.linalg.norm(true):
+        return False, "the kernel has barely moved from zero: take more steps or a larger learning rate"
+    cosine = float(np.sum(a * true) / (np.linalg.norm(a) * np.linalg.norm(true)))
+    if err < 0.5 or cosine > 0.9:  # close, or pointing the right way and still too short
+        return False, (f"on the way but not there yet (relative error {err:.1e}; {fit}): take more steps, "
+                       "or a larger learning rate while the cost keeps falling")
+    return False, (f"not the hidden kernel ({fit}). Predict z = conv2d_forward(x, W), take delta = dC/dz for your cost, "
+                   "get dW from conv2d_backward and step W -= lr * dW; the cost should fall every step")

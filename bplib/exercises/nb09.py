@@ -6,7 +6,7 @@ from functools import partial
 
 import numpy as np
 
-from ..conv import conv_transpose2d, dilate, rot180
+from ..conv import conv_output_size, conv_transpose2d, dilate, rot180
 from . import exercise
 from ._compare import compare_array, compare_number, same_array
 
@@ -14,6 +14,7 @@ _same = partial(same_array, tol=1e-9)  # this notebook's answers are exact to 1e
 
 PIXEL = (1, 2)  # the input cell of exercise 09.dx_entry
 STRIDE = 2  # exercise 09.dilate
+REMAINDER = {"H": 8, "K": 3, "stride": 2, "padding": 1}  # exercise 09.output_padding: (8 + 2 - 3) mod 2 = 1
 
 
 def _kernel_inputs():
@@ -98,3 +99,45 @@ def dilated(answer, delta):
     if _same(answer, np.pad(expected, 1)) or _same(answer, np.pad(delta, 1)):
         return False, msg + "; dilation does not pad the border; zeros go only between neighbouring entries"
     return False, msg + f"; put delta[m, n] at ({s}m, {s}n) of a {expected.shape[0]} x {expected.shape[1]} map of zeros"
+
+
+def _remainder_inputs():
+    rng = np.random.default_rng(939)
+    H, K, s, p = REMAINDER["H"], REMAINDER["K"], REMAINDER["stride"], REMAINDER["padding"]
+    Ho = conv_output_size(H, K, s, p)
+    return {"delta": np.round(rng.standard_normal((Ho, Ho)), 1), "W": np.round(rng.standard_normal((K, K)), 1),
+            "input_hw": (H, H), "stride": s, "padding": p}
+
+
+@exercise("09.output_padding", inputs=_remainder_inputs)
+def output_padding(answer, delta, W, input_hw, stride, padding):
+    """dC/da (H x H) of a strided, padded convolution whose windows miss the last r = (H + 2p - K) mod s rows."""
+    H, s, p, K = input_hw[0], stride, padding, W.shape[0]
+    r = (H + 2 * p - K) % s
+    expected = conv_transpose2d(delta[None, None], W[None, None], s, p, output_hw=input_hw)[0, 0]
+    a = np.asarray(answer, dtype=np.float64) if not isinstance(answer, str) else None
+    if a is not None and a.shape == (1, 1) + expected.shape:
+        a = a[0, 0]
+    ok, msg = compare_array(a if a is not None else answer, expected, "dC/da", tol=1e-9)
+    if ok:
+        return True, msg + (f": dilated, {r} row and column of zeros added at the bottom and right, fully convolved "
+                            f"with rot180(W), cropped by {p}")
+    full = conv_transpose2d(delta[None, None], W[None, None], s, 0, output_hw=(H + 2 * p, H + 2 * p))[0, 0]
+    if a is not None and a.shape == (H - r, H - r) and _same(a, expected[: H - r, : H - r]):
+        return False, (f"right numbers, but {r} row and column short: no window reads the last r = (H + 2p - K) mod s "
+                       f"= {r} row(s) and column(s) of the padded input, so the full convolution stops short of them; "
+                       "pad the dilated delta by r at the bottom and right before the full convolution, then crop p")
+    if a is not None and a.shape == expected.shape and _same(a[r:, r:], expected[: H - r, : H - r]):
+        return False, ("the missing row and column belong at the bottom and right (the rows no window reached), "
+                       "not at the top and left")
+    if a is not None and a.shape == full.shape and _same(a, full):
+        return False, msg + f"; that is the gradient of the padded input: crop p = {p} on every side"
+    if a is not None and a.shape == (H + 2 * p - r, H + 2 * p - r):
+        return False, msg + f"; crop p = {p} on every side, and add the r = {r} missing row and column at the bottom and right"
+    flipped = conv_transpose2d(delta[None, None], rot180(W)[None, None], s, p, output_hw=input_hw)[0, 0]
+    if a is not None and _same(a, flipped):
+        return False, msg + "; the kernel must be turned by 180° for the full convolution (rot180(W))"
+    if a is not None and a.shape == (len(delta) + K - 1 - 2 * p,) * 2:
+        return False, msg + f"; with stride {s} the error map is dilated first ({s - 1} zero between neighbours)"
+    return False, msg + (f"; dilate delta by {s}, add r = (H + 2p - K) mod s = {r} zero row(s) and column(s) at the "
+                         f"bottom and right, full-convolve with rot180(W), crop {p} on every side")
