@@ -8,7 +8,9 @@ if its pixels are equal within a small tolerance (same size and frame count, at 
 Pillow version recompresses the same pixels differently, and another FreeType version
 moves a few anti-aliased glyph edges by a level or two. SVG has no such escape: its
 bytes depend only on matplotlib, so a different SVG means a different drawing.
-Regenerate with `make figures` after a drawing change.
+Regenerate with `make figures` after a drawing change. The same holds for the Chinese
+edition in figures/zh/ (the same registry and drawings, language "zh", glyphs from the
+bundled font subset).
 """
 
 import io
@@ -29,6 +31,7 @@ from bplib import figures as F
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "figures"
+COMMITTED_DIRS = {"en": COMMITTED, "zh": COMMITTED / "zh"}
 MAX_GIF_BYTES = 1_600_000
 
 
@@ -38,6 +41,15 @@ def built():
     out = {}
     for name in F.FIGURES:
         out.update(F.build(name))
+    return out
+
+
+@pytest.fixture(scope="module")
+def built_zh():
+    """Every figure built once in Chinese, in memory: {file name: bytes}."""
+    out = {}
+    for name in F.FIGURES:
+        out.update(F.build(name, "zh"))
     return out
 
 
@@ -64,9 +76,12 @@ def _pixels_close(new: bytes, old: bytes) -> str:
     return ""
 
 
-def test_the_registry_names_exactly_the_committed_files():
-    committed = sorted(p.name for p in COMMITTED.iterdir())
-    assert F.files() == committed, f"stale: {sorted(set(committed) - set(F.files()))}, missing: {sorted(set(F.files()) - set(committed))}"
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_registry_names_exactly_the_committed_files(lang):
+    committed = sorted(p.name for p in COMMITTED_DIRS[lang].iterdir() if p.is_file())
+    assert F.files(lang) == committed, f"stale: {sorted(set(committed) - set(F.files(lang)))}, missing: {sorted(set(F.files(lang)) - set(committed))}"
+    if lang == "en":
+        assert sorted(p.name for p in COMMITTED.iterdir() if p.is_dir()) == ["zh"]
 
 
 def test_the_required_figures_are_registered():
@@ -78,9 +93,10 @@ def test_the_required_figures_are_registered():
     assert required <= set(F.files())
 
 
-@pytest.mark.parametrize("filename", F.files())
-def test_regenerated_figure_matches_the_committed_file(built, filename):
-    new, old = built[filename], (COMMITTED / filename).read_bytes()
+@pytest.mark.parametrize("lang, filename", [("en", f) for f in F.files()] + [("zh", f) for f in F.files("zh")])
+def test_regenerated_figure_matches_the_committed_file(request, lang, filename):
+    built = request.getfixturevalue("built" if lang == "en" else "built_zh")
+    new, old = built[filename], (COMMITTED_DIRS[lang] / filename).read_bytes()
     if new == old:
         return
     assert not filename.endswith(".svg"), f"{filename} differs from the committed SVG; run `make figures`"
@@ -88,10 +104,12 @@ def test_regenerated_figure_matches_the_committed_file(built, filename):
     assert not problem, f"{filename}: {problem}; run `make figures` if the drawing changed on purpose"
 
 
-def test_a_second_build_writes_the_same_bytes(built, tmp_path):
+def test_a_second_build_writes_the_same_bytes(built, built_zh, tmp_path):
     F.build_all(tmp_path, ["network", "rot180", "poolings"], verbose=False)
     for name in ("network.svg", "network.png", "rot180.gif", "rot180.png", "poolings.png"):
         assert (tmp_path / name).read_bytes() == built[name]
+        assert (tmp_path / "zh" / name).read_bytes() == built_zh[name]
+        assert built[name] != built_zh[name]  # the words differ
     svg = built["network.svg"].decode()
     assert "<dc:date>" not in svg and "Matplotlib v" not in svg
     png = Image.open(io.BytesIO(built["network.png"]))
@@ -259,8 +277,17 @@ def test_cli_builds_a_subset_and_refuses_unknown_names(tmp_path):
     run = subprocess.run([sys.executable, "-m", "bplib.figures", "--out", str(tmp_path), "poolings"], capture_output=True,
                          text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["poolings.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["poolings.png", "zh"]  # both languages by default
+    assert sorted(p.name for p in (tmp_path / "zh").iterdir()) == ["poolings.png"]
     assert (tmp_path / "poolings.png").read_bytes() == F.build("poolings")["poolings.png"]
+    assert (tmp_path / "zh" / "poolings.png").read_bytes() == F.build("poolings", "zh")["poolings.png"]
+    only_zh = subprocess.run([sys.executable, "-m", "bplib.figures", "--out", str(tmp_path / "z"), "--lang", "zh", "poolings"],
+                             capture_output=True, text=True, cwd=ROOT)
+    assert only_zh.returncode == 0, only_zh.stderr
+    assert [p.relative_to(tmp_path / "z").as_posix() for p in sorted((tmp_path / "z").rglob("*"))] == ["zh", "zh/poolings.png"]
+    bad_lang = subprocess.run([sys.executable, "-m", "bplib.figures", "--out", str(tmp_path), "--lang", "fr"], capture_output=True,
+                              text=True, cwd=ROOT)
+    assert bad_lang.returncode == 2 and "invalid choice: 'fr'" in bad_lang.stderr
     bad = subprocess.run([sys.executable, "-m", "bplib.figures", "--out", str(tmp_path), "no_such"], capture_output=True,
                          text=True, cwd=ROOT)
     assert bad.returncode == 2 and "unknown figure(s) no_such" in bad.stderr
@@ -298,6 +325,8 @@ def test_an_installed_bplib_refuses_to_write_into_site_packages(installed_bplib,
         assert (site / "bplib" / layer / "__init__.py").is_file(), f"the wheel lacks bplib/{layer}/"
     assert sorted(p.name for p in (site / "bplib" / "data").glob("*.gz")) == ["t10k-images-idx3-ubyte.gz",
                                                                              "t10k-labels-idx1-ubyte.gz"]
+    assert sorted(p.name for p in (site / "bplib" / "viz" / "fonts").iterdir()) == [
+        "NotoSansSC-Bold-subset.otf", "NotoSansSC-Regular-subset.otf", "OFL.txt"]  # the Chinese font travels with the wheel
     env = {**os.environ, "PYTHONPATH": str(site)}
     run = subprocess.run([sys.executable, "-m", "bplib.figures", "poolings"], capture_output=True, text=True,
                          cwd=tmp_path, env=env)
@@ -308,3 +337,4 @@ def test_an_installed_bplib_refuses_to_write_into_site_packages(installed_bplib,
                         capture_output=True, text=True, cwd=tmp_path, env=env)
     assert ok.returncode == 0, ok.stderr
     assert (tmp_path / "out" / "poolings.png").read_bytes() == F.build("poolings")["poolings.png"]
+    assert (tmp_path / "out" / "zh" / "poolings.png").read_bytes() == F.build("poolings", "zh")["poolings.png"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
+from ..lang import get_language
+from ..viz.catalogue import t as tr
 from ..viz.palette import (
     CHANNEL_COLORS,
     CMAPS,
@@ -25,6 +27,19 @@ from ..viz.palette import (
 from ..viz.panels import new_figure, sym_limit
 
 __all__ = ["network_figure", "backward_pass_figure", "mlp_figure", "bp_table_figure", "BP2_GENERAL_NOTE"]
+
+_SUP, _SUB = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"), str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _sup(n) -> str:
+    """n in Unicode superscript digits ("12" -> "¹²"): math without mathtext, for text that mixes in Chinese."""
+    return str(n).translate(_SUP)
+
+
+def _sub(n) -> str:
+    """n in Unicode subscript digits ("3" -> "₃")."""
+    return str(n).translate(_SUB)
+
 
 NAME_SIZE = 26  # a tensor's name: a⁰, z¹ / a¹, ...
 SHAPE_SIZE = 18
@@ -103,19 +118,19 @@ def network_figure(image, seed: int = 0):
     yc = 2.45
     a0 = _sheets(ax, 0.35, yc - 1.1, 2.2, trace.a0[0], "input", 0)
     _label(ax, a0, "a⁰", "1×28×28")
-    _arrow(ax, 2.75, 4.35, yc, f"conv {F}@5×5\n+ ReLU", f"W¹ {tuple(net.W1.shape)}\nb¹ ({F},)")
+    _arrow(ax, 2.75, 4.35, yc, tr("net.conv", F=F), f"W¹ {tuple(net.W1.shape)}\nb¹ ({F},)")
     a1 = _sheets(ax, 4.55, yc - 1.2, 1.9, trace.a1[0], "output", 0.28)
     _label(ax, a1, "z¹ / a¹", f"{F}×24×24")
-    _arrow(ax, a1[2] + 0.2, a1[2] + 1.8, yc, "max-pool\n2×2, stride 2")
+    _arrow(ax, a1[2] + 0.2, a1[2] + 1.8, yc, tr("net.pool"))
     a2 = _sheets(ax, a1[2] + 2.0, yc - 0.7, 0.95, trace.a2[0], "output", 0.24)
     _label(ax, a2, "a²", f"{F}×12×12")
-    _arrow(ax, a2[2] + 0.2, a2[2] + 1.5, yc, "flatten\nC→H→W")
+    _arrow(ax, a2[2] + 0.2, a2[2] + 1.5, yc, tr("net.flatten"))
     a3 = _vector(ax, a2[2] + 1.7, yc, 3.6, D, CHANNEL_COLORS[:F])
     _label(ax, a3, "a³", f"{D}")
-    _arrow(ax, a3[2] + 0.2, a3[2] + 1.6, yc, f"FC {K}", f"W⁴ ({K}, {D})\nb⁴ ({K},)")
+    _arrow(ax, a3[2] + 0.2, a3[2] + 1.6, yc, tr("net.fc", K=K), f"W⁴ ({K}, {D})\nb⁴ ({K},)")
     a4 = _vector(ax, a3[2] + 1.8, yc, 2.4, K, None, values=trace.a4[0])
     _label(ax, a4, "z⁴ / a⁴", f"{K}")
-    ax.text(a4[2] + 0.2, yc, "softmax\n= class\nprobabilities", ha="left", va="center", fontsize=TITLE_SIZE - 1,
+    ax.text(a4[2] + 0.2, yc, tr("net.softmax"), ha="left", va="center", fontsize=TITLE_SIZE - 1,
             color=TEXT_COLOR, linespacing=1.3)
     return fig
 
@@ -168,25 +183,25 @@ def backward_pass_figure(image, label: int, seed: int = 0, channels: int = 3, ke
     ax.set_aspect("equal")
     ax.axis("off")
     yc = 5.1
-    fig.text(0.01, 0.985, "the backward pass: the error travels right to left; the gradients branch off",
+    fig.text(0.01, 0.985, tr("bwd.header"),
              ha="left", va="top", fontsize=TITLE_SIZE + 2, color=TEXT_COLOR)
     # the main chain, from the loss back towards the input
     d4 = _vector(ax, 14.24, yc, 2.4, K, None, values=g["delta4"], role="error")
     _label(ax, d4, "δ⁴", shapes["delta4"])
-    ax.text(d4[2] + 0.2, yc, "= a⁴ − y\n(softmax +\ncross-entropy)", ha="left", va="center", fontsize=TITLE_SIZE - 1,
+    ax.text(d4[2] + 0.2, yc, tr("bwd.delta4"), ha="left", va="center", fontsize=TITLE_SIZE - 1,
             color=TEXT_COLOR, linespacing=1.3)
     _arrow(ax, d4[0] - 0.2, d4[0] - 1.8, yc, "(W⁴)ᵀδ⁴", color=ERROR_COLOR)
     d3 = _vector(ax, d4[0] - 2.32, yc, 3.0, F, None, values=g["delta3"], role="error")  # lines between the channels
     _label(ax, d3, "δ³", shapes["delta3"])
-    _arrow(ax, d3[0] - 0.2, d3[0] - 1.6, yc, "reshape", "(undo the\nflatten)", color=ERROR_COLOR)
+    _arrow(ax, d3[0] - 0.2, d3[0] - 1.6, yc, tr("bwd.reshape"), tr("bwd.undo_flatten"), color=ERROR_COLOR)
     side2, off2 = 0.95, 0.24
     d2 = _sheets(ax, d3[0] - 1.8 - side2 - (F - 1) * off2, yc - 0.7, side2, g["delta2"], "error", off2, edge=ERROR_COLOR)
     _label(ax, d2, "δ²", shapes["delta2"])
-    _arrow(ax, d2[0] - 0.2, d2[0] - 1.8, yc, "unpool", "max: to\nthe argmax", color=ERROR_COLOR)
+    _arrow(ax, d2[0] - 0.2, d2[0] - 1.8, yc, tr("bwd.unpool"), tr("bwd.to_argmax"), color=ERROR_COLOR)
     side1, off1 = 1.7, 0.26
     da1 = _sheets(ax, d2[0] - 2.0 - side1 - (F - 1) * off1, yc - 1.2, side1, g["da1"], "error", off1, edge=ERROR_COLOR)
     _label(ax, da1, "∂C/∂a¹", shapes["da1"])
-    _arrow(ax, da1[0] - 0.2, da1[0] - 1.7, yc, "⊙ σ′(z¹)", "(erratum 2:\nthe article\nskips it)", color=ERROR_COLOR)
+    _arrow(ax, da1[0] - 0.2, da1[0] - 1.7, yc, "⊙ σ′(z¹)", tr("bwd.erratum2"), color=ERROR_COLOR)
     d1 = _sheets(ax, da1[0] - 1.9 - side1 - (F - 1) * off1, yc - 1.2, side1, g["delta1"], "error", off1, edge=ERROR_COLOR)
     _label(ax, d1, "δ¹", shapes["delta1"])
     # the parameters' gradients, below the errors they come from
@@ -196,7 +211,7 @@ def backward_pass_figure(image, label: int, seed: int = 0, channels: int = 3, ke
     _branch(ax, (d1[0] + 0.4, start), (d1[0] + 0.4, end), "conv(a⁰, δ¹)")
     _side_label(ax, dw1, "∂C/∂W¹", shapes["dW1"])
     db1 = _vector(ax, d1[0] + 3.5, end - 0.5, 1.0, F, None, values=g["db1"], role="error")
-    _branch(ax, (d1[0] + 2.0, start), (db1[0] + 0.16, end), "Σ δ¹ (over i, j)")
+    _branch(ax, (d1[0] + 2.0, start), (db1[0] + 0.16, end), tr("bwd.sum_db1"))
     _side_label(ax, db1, "∂C/∂b¹", shapes["db1"])
     start, end = d4[1] - 0.6, d4[1] - 1.45
     db4 = _vector(ax, d4[0], end - 0.7, 1.4, K, None, values=g["db4"], role="error")
@@ -248,7 +263,8 @@ def mlp_figure(sizes=(3, 4, 2), layer: int = 2, j: int = 3, k: int = 2):
     r, gap, yc = 0.5, 1.45, 4.45
     xs = np.linspace(1.5, 10.2, len(sizes))
     ys = [yc + ((n - 1) / 2 - np.arange(n)) * gap for n in sizes]  # neuron 1 on top
-    ax.text(0.15, H - 0.15, r"$w^l_{jk}$: the weight from neuron $k$ in layer $l-1$ to neuron $j$ in layer $l$",
+    zh = get_language() == "zh"  # Chinese text cannot sit inside mathtext: the symbols go Unicode
+    ax.text(0.15, H - 0.15, tr("mlp.header"),
             ha="left", va="top", fontsize=HEADER_SIZE + 4, color=TEXT_COLOR)
     for L in range(1, len(sizes)):  # the weights into layer L + 1
         for a in range(sizes[L]):
@@ -266,9 +282,12 @@ def mlp_figure(sizes=(3, 4, 2), layer: int = 2, j: int = 3, k: int = 2):
                 ax.text(xs[L - 1], ys[L - 1][t] + r + 0.06, f"$+b^{L}_{t + 1}$", ha="center", va="bottom",
                         fontsize=TITLE_SIZE, color=TEXT_COLOR, zorder=6,
                         bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
-        what = "input" if L == 1 else ("output" if L == len(sizes) else "hidden")
-        rel = {layer - 1: "$l-1$", layer: "$l$"}.get(L, f"$l{L - layer:+d}$".replace("+", "+\\,").replace("-", "-\\,"))
-        ax.text(xs[L - 1], ys[L - 1][-1] - r - 0.35, f"layer {L}\n{what}\n({rel})", ha="center", va="top",
+        what = tr("mlp.input") if L == 1 else (tr("mlp.output") if L == len(sizes) else tr("mlp.hidden"))
+        if zh:
+            rel = {layer - 1: "l−1", layer: "l"}.get(L, f"l{L - layer:+d}".replace("-", "−"))
+        else:
+            rel = {layer - 1: "$l-1$", layer: "$l$"}.get(L, f"$l{L - layer:+d}$".replace("+", "+\\,").replace("-", "-\\,"))
+        ax.text(xs[L - 1], ys[L - 1][-1] - r - 0.35, tr("mlp.layer", L=L, what=what, rel=rel), ha="center", va="top",
                 fontsize=TITLE_SIZE + 1, color=TEXT_COLOR, linespacing=1.3)
     # the highlighted weight: its name on the line, then what the indices say
     (x0, y0), (x1, y1) = (xs[layer - 2] + r, ys[layer - 2][k - 1]), (xs[layer - 1] - r, ys[layer - 1][j - 1])
@@ -276,39 +295,31 @@ def mlp_figure(sizes=(3, 4, 2), layer: int = 2, j: int = 3, k: int = 2):
             fontsize=NAME_SIZE + 2, color=KERNEL_COLOR, zorder=7, weight="bold",
             bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": KERNEL_COLOR, "lw": 2})
     xt = xs[-1] + 1.1
-    ax.text(xt, yc + 2.3, f"$w^{layer}_{{{j}{k}}}$: from neuron $k = {k}$\nin layer {layer - 1}"
-            f" to neuron $j = {j}$\nin layer {layer}: row {j}, column {k}\nof the matrix $W^{layer}$",
+    sym = {"layer_sup": _sup(layer), "prev_sup": _sup(layer - 1), "j_sub": _sub(j), "k_sub": _sub(k)}
+    ax.text(xt, yc + 2.3, tr("mlp.weight", layer=layer, j=j, k=k, prev=layer - 1, **sym),
             ha="left", va="top", fontsize=TITLE_SIZE + 2, color=TEXT_COLOR, linespacing=1.45)
-    ax.text(xt, yc - 0.35, f"neuron {j} of layer {layer}:\n"
-            f"$z^{layer}_{j} = \\Sigma_k\\, w^{layer}_{{{j}k}}\\,a^{layer - 1}_k + b^{layer}_{j}$\n"
-            f"$a^{layer}_{j} = \\sigma(z^{layer}_{j})$\n\nall at once:\n"
-            f"$z^l = W^l a^{{l-1}} + b^l$", ha="left", va="top", fontsize=TITLE_SIZE + 2, color=TEXT_COLOR,
-            linespacing=1.6)
+    ax.text(xt, yc - 0.35, tr("mlp.neuron", layer=layer, j=j, prev=layer - 1, **sym), ha="left", va="top",
+            fontsize=TITLE_SIZE + 2, color=TEXT_COLOR, linespacing=1.6)
     return fig
 
 
 # --- S14: the table -------------------------------------------------------------------------------
 
-_ROWS = [
-    ("BP2\nerror goes back", "$\\delta^l = ((W^{l+1})^T\\,\\delta^{l+1})$\n$\\odot\\, \\sigma'(z^l)$",
+_ROWS = [  # the words are catalogue keys (bplib.viz.catalogue), the equations are drawn as they are
+    ("table.bp2", "$\\delta^l = ((W^{l+1})^T\\,\\delta^{l+1})$\n$\\odot\\, \\sigma'(z^l)$",
      "$\\delta^l = \\mathrm{conv\\_full}(\\delta^{l+1}, \\mathrm{rot180}(W^{l+1}))$\n$\\odot\\, \\sigma'(z^l)$",
-     "matrix transpose  ⟺\ntransposed convolution: Cᵀδ"),
-    ("BP4\nweight gradient", r"$\dfrac{\partial C}{\partial W^l} = \delta^l\,(a^{l-1})^T$",
+     "table.bp2_idea"),
+    ("table.bp4", r"$\dfrac{\partial C}{\partial W^l} = \delta^l\,(a^{l-1})^T$",
      r"$\dfrac{\partial C}{\partial W^l} = \mathrm{conv}(a^{l-1}, \delta^l)$",
-     "outer product  ⟺  convolution:\nδ slides over a like a kernel"),
-    ("BP3\nbias gradient", r"$\dfrac{\partial C}{\partial b^l} = \delta^l$",
+     "table.bp4_idea"),
+    ("table.bp3", r"$\dfrac{\partial C}{\partial b^l} = \delta^l$",
      r"$\dfrac{\partial C}{\partial b^l_f} = \sum_{i,j}\, \delta^l_{f,i,j}$",
-     "one error per unit  ⟺\nthe sum of the whole error map"),
+     "table.bp3_idea"),
 ]
 
 
 # The footnote: BP2 for any stride and padding, step by step as bplib.conv.bp2_full_conv computes it.
-BP2_GENERAL_NOTE = (
-    "CNN BP2 as written holds for stride 1 and no padding. In general (stride s, padding p, a K×K kernel, an H×H input):\n"
-    "dilate δ by s (s − 1 zeros between entries), full-convolve it with rot180 W, append r = (H + 2p − K) mod s rows and\n"
-    "columns of zeros at the bottom and right (pixels no window reads; PyTorch's output_padding), then crop p from every side.\n"
-    r"The matrix view $\delta^l = (C^T \delta^{l+1}) \odot \sigma'(z^l)$ covers every case at once."
-)
+BP2_GENERAL_NOTE = tr("table.note", lang="en")  # in the current language: tr("table.note")
 
 
 def bp_table_figure():
@@ -319,7 +330,7 @@ def bp_table_figure():
     ax.set_ylim(8.2, 0)
     ax.axis("off")
     cols = [0.2, 2.95, 7.05, 12.75, 17.8]  # column edges
-    heads = ["", "MLP (fully connected)", "CNN (convolutional layer)", "the idea"]
+    heads = ["", tr("table.mlp"), tr("table.cnn"), tr("table.idea")]
     colors = [TEXT_COLOR, INPUT_COLOR, OUTPUT_COLOR, TEXT_COLOR]
     for n, (head, color) in enumerate(zip(heads, colors)):
         ax.text((cols[n] + cols[n + 1]) / 2, 0.55, head, ha="center", va="center", fontsize=HEADER_SIZE + 1, color=color,
@@ -330,6 +341,7 @@ def bp_table_figure():
         ax.add_patch(Rectangle((cols[0], y), cols[-1] - cols[0], h, facecolor="#F2F2F2" if r % 2 == 0 else "white",
                                edgecolor="none", zorder=0))
         for n, text in enumerate(row):
+            text = tr(text) if n in (0, 3) else text
             size = HEADER_SIZE + (2 if n in (1, 2) else 0)
             ax.text((cols[n] + cols[n + 1]) / 2, y + h / 2, text, ha="center", va="center", fontsize=size,
                     color=ERROR_COLOR if n == 0 else TEXT_COLOR, linespacing=1.35, weight="bold" if n == 0 else "normal")
@@ -337,6 +349,6 @@ def bp_table_figure():
         ax.plot([cols[0], cols[-1]], [yy, yy], color=TEXT_COLOR, lw=2)
     for x in cols[1:-1]:
         ax.plot([x, x], [top - 0.75, top + len(_ROWS) * h], color="#9A9A9A", lw=1)
-    ax.text(cols[0], top + len(_ROWS) * h + 0.45, BP2_GENERAL_NOTE, ha="left", va="top", fontsize=TITLE_SIZE,
+    ax.text(cols[0], top + len(_ROWS) * h + 0.45, tr("table.note"), ha="left", va="top", fontsize=TITLE_SIZE,
             color=TEXT_COLOR, linespacing=1.4)
     return fig

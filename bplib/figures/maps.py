@@ -17,6 +17,7 @@ from ..receptive import receptive_fields
 from ..regularize import channel_dropout_forward, dropblock_forward, dropout_forward
 from ..steps.base import fmt_number
 from ..steps.explorers import conv_matrix_steps, receptive_field_state
+from ..viz.catalogue import t
 from ..viz.matrix import draw_conv_matrix, matrix_panel
 from ..viz.palette import ACCENT_COLOR, HEADER_SIZE, HIGHLIGHT_COLOR, INPUT_COLOR, KERNEL_COLOR, TEXT_COLOR, TITLE_SIZE
 from ..viz.panels import MapPanel, new_figure, sym_limit
@@ -37,15 +38,15 @@ def poolings_figure(x, size: int = 2):
     """Max, average and L2 pooling of one map x (H, W), side by side, every number shown."""
     x = np.asarray(x, dtype=float)
     H, W = x.shape
-    results = [("max pooling", maxpool2d_forward, "max"), ("average pooling", avgpool2d_forward, "mean"),
-               ("L2 pooling", l2pool2d_forward, "√Σx²")]
+    results = [(t("pool.max"), maxpool2d_forward, "max"), (t("pool.avg"), avgpool2d_forward, "mean"),
+               (t("pool.l2"), l2pool2d_forward, "√Σx²")]
     pooled = [(name, fn(x[None, None], size)[0][0, 0], how) for name, fn, how in results]
     fig = new_figure(16, 5.4)
-    _header(fig, f"one {H}×{W} map, {size}×{size} windows with stride {size}: three ways to summarise a window")
+    _header(fig, t("pool.header", H=H, W=W, size=size))
     gs = fig.add_gridspec(2, 4, width_ratios=[1.5, 1, 1, 1], height_ratios=[4, 1.1], left=0.02, right=0.98, top=0.8,
                           bottom=0.02, wspace=0.25, hspace=0.1)
     lim = sym_limit(x, *[p for _, p, _ in pooled])
-    inp = MapPanel(fig.add_subplot(gs[0, 0]), (H, W), "input", lim, "input a¹ (windows dashed)", numbers=True)
+    inp = MapPanel(fig.add_subplot(gs[0, 0]), (H, W), "input", lim, t("pool.input"), numbers=True)
     inp.update(x)
     for i in range(0, H - size + 1, size):
         for j in range(0, W - size + 1, size):
@@ -71,7 +72,7 @@ def poolings_figure(x, size: int = 2):
         inp.set_box(f"max{i}{j}", r, c, 1, 1)
     note = fig.add_subplot(gs[1, 0])
     note.axis("off")
-    note.text(0.0, 0.5, "purple: each window's maximum,\nthe cell that max pooling keeps", ha="left", va="center",
+    note.text(0.0, 0.5, t("pool.note"), ha="left", va="center",
               fontsize=TITLE_SIZE - 1, color=TEXT_COLOR, linespacing=1.3, transform=note.transAxes)
     return fig
 
@@ -79,10 +80,18 @@ def poolings_figure(x, size: int = 2):
 # --- S7: GAP head vs flatten head ---------------------------------------------------------------
 
 
+def _stack_label(label: str) -> str:
+    """A stack's label in the current language: a catalogue key ("gap.stack_article") or a label to show as it is."""
+    try:
+        return t(label)
+    except KeyError:
+        return label
+
+
 def gap_vs_flatten_figure(stacks, n_classes: int = 10):
     """Parameters of the classifier head after flatten vs after global average pooling, per feature stack (C, H, W)."""
     fig = new_figure(14, 6.6)
-    _header(fig, f"parameters of a head with {n_classes} classes: flatten → FC  vs  GAP → FC")
+    _header(fig, t("gap.header", n=n_classes))
     ax = fig.add_axes((0.08, 0.16, 0.9, 0.68))
     for n, (_, (C, H, W)) in enumerate(stacks):
         flat, gap = C * H * W * n_classes + n_classes, C * n_classes + n_classes
@@ -94,14 +103,15 @@ def gap_vs_flatten_figure(stacks, n_classes: int = 10):
     ax.set_yscale("log")
     ax.set_ylim(1, 1e7)
     ax.set_xlim(-0.6, len(stacks) - 0.4)
-    ticks = [f"{label}, {C}×{H}×{W} features:\nGAP needs {(C * H * W + 1) / (C + 1):.0f}× fewer" for label, (C, H, W) in stacks]
+    ticks = [t("gap.tick", label=_stack_label(label), C=C, H=H, W=W, ratio=(C * H * W + 1) / (C + 1))
+             for label, (C, H, W) in stacks]
     ax.set_xticks(range(len(stacks)), ticks, fontsize=TITLE_SIZE + 1)
     ax.tick_params(axis="y", labelsize=TITLE_SIZE - 2)
-    ax.set_ylabel("parameters (log scale)", fontsize=TITLE_SIZE)
+    ax.set_ylabel(t("gap.ylabel"), fontsize=TITLE_SIZE)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.legend([Patch(facecolor=KERNEL_COLOR, edgecolor=TEXT_COLOR), Patch(facecolor=INPUT_COLOR, edgecolor=TEXT_COLOR)],
-              ["flatten → FC: C·H·W·K + K", "GAP → FC: C·K + K"], loc="upper right", fontsize=TITLE_SIZE, frameon=False)
+              [t("gap.flatten_legend"), t("gap.gap_legend")], loc="upper right", fontsize=TITLE_SIZE, frameon=False)
     return fig
 
 
@@ -119,7 +129,7 @@ def conv_matrix_figure(w, input_hw, selected: int = 1, stride: int = 1, padding:
     panel = matrix_panel(right.add_subplot(gs[0, 0]), steps, True, f"Cᵀ ({K} × {R})")
     panel.add_box("col", lw=4)
     panel.set_box("col", 0, selected, K, 1)
-    right.text(0.5, 0.985, f"backward: column {selected}\nof Cᵀ = row {selected} of C", ha="center", va="top",
+    right.text(0.5, 0.985, t("cm.backward", k=selected), ha="center", va="top",
                fontsize=TITLE_SIZE + 1, color=TEXT_COLOR, linespacing=1.3)
     return fig
 
@@ -137,27 +147,28 @@ def receptive_field_figure(layers, input_size: int):
     centre = state.sizes[L] // 2
     state = receptive_field_state(layers, input_size, L, (centre, centre))
     draw_receptive_field(top, state).step_text.set_text("")  # no slider on paper
-    traced, names = [], ["input"]
+    traced, names = [], [t("rfig.input")]
     for d in range(L + 1):  # the centre neuron of each depth, so no border cuts its field
         c = state.sizes[d] // 2
         traced.append(receptive_field_state(layers, input_size, d, (c, c)).traced_size[0])
         if d:
-            names.append(f"{layers[d - 1].kind} {layers[d - 1].kernel}/{layers[d - 1].stride}")
+            kind = layers[d - 1].kind
+            kind = t(f"rf.kind_{kind}") if kind in ("conv", "pool") else kind
+            names.append(f"{kind} {layers[d - 1].kernel}/{layers[d - 1].stride}")
     ax = bottom.add_axes((0.08, 0.2, 0.6, 0.72))
-    ax.plot(range(L + 1), [rf.size for rf in rfs], color=TEXT_COLOR, lw=3, label="closed form  r ← r + (k−1)·j,  j ← j·s")
+    ax.plot(range(L + 1), [rf.size for rf in rfs], color=TEXT_COLOR, lw=3, label=t("rfig.closed"))
     ax.plot(range(L + 1), traced, ls="none", marker="o", ms=16, mfc="none", mec=ACCENT_COLOR, mew=3,
-            label="traced: nonzero gradients")
+            label=t("rfig.traced"))
     for d, r in enumerate(traced):
         ax.text(d, r + 0.8, str(r), ha="center", va="bottom", fontsize=TITLE_SIZE, color=TEXT_COLOR)
     ax.set_xticks(range(L + 1), names, fontsize=TITLE_SIZE - 2)
     ax.tick_params(axis="y", labelsize=TITLE_SIZE - 2)
-    ax.set_ylabel("field size r", fontsize=TITLE_SIZE)
+    ax.set_ylabel(t("rfig.ylabel"), fontsize=TITLE_SIZE)
     ax.set_ylim(0, max(traced) * 1.35 + 1)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.legend(loc="upper left", fontsize=TITLE_SIZE - 1, frameon=False)
-    bottom.text(0.71, 0.55, "the field grows by (k−1)·j per layer;\nafter a stride-2 layer every later\n"
-                "kernel step covers twice as much", ha="left", va="center", fontsize=TITLE_SIZE, color=TEXT_COLOR,
+    bottom.text(0.71, 0.55, t("rfig.note"), ha="left", va="center", fontsize=TITLE_SIZE, color=TEXT_COLOR,
                 linespacing=1.35)
     return fig
 
@@ -176,21 +187,21 @@ def dropout_masks_figure(maps, seed: int = 0, p: float = 0.3, block: int = 3):
     def rng():
         return np.random.default_rng(seed)
 
-    kinds = [("dropout", dropout_forward(x, p, rng())[1].mask, f"dropout p = {p}:\nsingle pixels"),
-             ("channel", channel_dropout_forward(x, p, rng())[1].mask, f"channel dropout p = {p}:\nwhole maps"),
-             ("block", dropblock_forward(x, block, p, rng())[1].mask, f"DropBlock {block}×{block}, p = {p}:\nsquare blocks")]
+    kinds = [("dropout", dropout_forward(x, p, rng())[1].mask, t("drop.dropout", p=p)),
+             ("channel", channel_dropout_forward(x, p, rng())[1].mask, t("drop.channel", p=p)),
+             ("block", dropblock_forward(x, block, p, rng())[1].mask, t("drop.block", b=block, p=p))]
     fig = new_figure(14, 2.2 + 3.0 * C)
-    _header(fig, f"three ways to drop units of the same {C} feature maps a² ({H}×{W}); black = dropped")
+    _header(fig, t("drop.header", C=C, H=H, W=W))
     gs = fig.add_gridspec(C, 4, left=0.02, right=0.98, top=(0.86 if C > 2 else 0.8), bottom=0.04, hspace=0.22, wspace=0.12)
     dropped = ListedColormap([(0, 0, 0, 1)]).with_extremes(bad=(0, 0, 0, 0))
     for c in range(C):
         lim = sym_limit(x[0, c])  # each map at its own scale, as a diagram of where the drops fall
-        p0 = MapPanel(fig.add_subplot(gs[c, 0]), (H, W), "input", lim, "feature map a²" + f"[{c}]", numbers=False)
+        p0 = MapPanel(fig.add_subplot(gs[c, 0]), (H, W), "input", lim, t("drop.feature_map") + f"[{c}]", numbers=False)
         p0.update(x[0, c])
         for n, (_, mask, title) in enumerate(kinds):
             panel = MapPanel(fig.add_subplot(gs[c, n + 1]), (H, W), "input", lim, title if c == 0 else "", numbers=False)
             panel.update(x[0, c])
             panel.ax.imshow(np.ma.masked_where(mask[0, c] > 0, np.zeros((H, W))), cmap=dropped, interpolation="nearest",
                             zorder=2)
-            panel.ax.set_xlabel(f"{mask[0, c].mean():.0%} kept", fontsize=TITLE_SIZE - 1, labelpad=2)
+            panel.ax.set_xlabel(t("drop.kept", frac=mask[0, c].mean()), fontsize=TITLE_SIZE - 1, labelpad=2)
     return fig

@@ -7,8 +7,12 @@ files it writes into figures/. The animations are the widgets' own state sequenc
 from np.random.default_rng(0), and the files carry no dates or versions, so a second
 run rewrites the same bytes.
 
-    python -m bplib.figures                 # all, into figures/
-    python -m bplib.figures --out /tmp/f network poolings
+Every figure exists in English (figures/) and in Chinese (figures/zh/): the same registry
+entry and drawing code, with the language as a parameter (bplib.lang); the Chinese words
+come from bplib.viz.catalogue and their glyphs from the bundled Noto Sans SC subset.
+
+    python -m bplib.figures                 # all, both languages, into figures/ and figures/zh/
+    python -m bplib.figures --out /tmp/f --lang zh network poolings
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from ..lang import LANGUAGES, check_language, language
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository, when bplib is used from a checkout
 
@@ -205,8 +211,8 @@ FIGURES = {
     "full_conv": Figure(_full_conv, {"size": 3, "kernel": 3, "key": 12}, ANIMATED),
     "poolings": Figure(_poolings, {"size": 4}, STATIC),
     "flatten_order": Figure(_flatten_order, {"C": 3, "H": 4, "W": 4, "key": 21}, STATIC),
-    "gap_vs_flatten": Figure(_gap_vs_flatten, {"stacks": (("the article's network", (3, 12, 12)),
-                                                          ("a bigger stack", (64, 7, 7)))}, STATIC),
+    "gap_vs_flatten": Figure(_gap_vs_flatten, {"stacks": (("gap.stack_article", (3, 12, 12)),
+                                                          ("gap.stack_bigger", (64, 7, 7)))}, STATIC),
     "conv_matrix": Figure(_conv_matrix, {"kernel": 3, "input_hw": (4, 4), "selected": 1}, STATIC),
     "receptive_field": Figure(_receptive_field, {"layers": (("conv", 3), ("conv", 3), ("pool", 2, 2), ("conv", 3), ("conv", 3)),
                                                  "input_size": 20}, STATIC),
@@ -214,8 +220,12 @@ FIGURES = {
 }
 
 
-def files() -> list:
-    """Every file name the registry writes, sorted."""
+SUBDIR = {"en": "", "zh": "zh"}  # where each language's files go, inside figures/
+
+
+def files(lang: str = "en") -> list:
+    """Every file name the registry writes for lang ("en": figures/, "zh": figures/zh/), sorted; names without the folder."""
+    check_language(lang, "files")
     return sorted(f"{name}.{fmt}" for name, fig in FIGURES.items() for fmt in fig.formats)
 
 
@@ -293,16 +303,21 @@ def _frame(drawing, state) -> np.ndarray:
     return np.array(drawing.render()[..., :3])
 
 
-def build(name: str) -> dict:
-    """{file name: bytes} of one registered figure, drawn from np.random.default_rng(SEED)."""
+def build(name: str, lang: str = "en") -> dict:
+    """{file name: bytes} of one registered figure in lang ("en" or "zh"), drawn from np.random.default_rng(SEED)."""
     import matplotlib
 
     if name not in FIGURES:
         raise KeyError(f"bplib.figures: no figure named {name!r}; the registry has {', '.join(FIGURES)}")
+    check_language(lang, "build")
     spec = FIGURES[name]
-    with matplotlib.rc_context():
+    with matplotlib.rc_context(), language(lang):
         matplotlib.rcdefaults()  # a teacher's matplotlibrc must not change the committed files
         matplotlib.rcParams.update(RC)
+        if lang != "en":  # English keeps matplotlib's defaults exactly; other languages add the bundled CJK font
+            from ..viz.text import cjk_rc
+
+            matplotlib.rcParams.update(cjk_rc())
         made = spec.draw(np.random.default_rng(SEED), **spec.params)
         out = {}
         if isinstance(made, Animation):
@@ -319,25 +334,31 @@ def build(name: str) -> dict:
     return out
 
 
-def build_all(out_dir=None, names=None, verbose: bool = True) -> dict:
-    """Write the registered figures (all, or names) into out_dir (default: the repository's figures/); returns {name: seconds}."""
+def build_all(out_dir=None, names=None, verbose: bool = True, langs=LANGUAGES) -> dict:
+    """Write the registered figures (all, or names) in each of langs into out_dir (default: the repository's figures/).
+
+    English files go into out_dir, Chinese ones into out_dir/zh. Returns {name or "zh/name": seconds}.
+    """
     if out_dir is None:
         if FIGURES_DIR is None:
             raise ValueError("build_all: bplib is installed as a package, so there is no repository figures/ folder; "
                              "pass out_dir (python -m bplib.figures --out DIR)")
         out_dir = FIGURES_DIR
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    langs = [check_language(lang, "build_all") for lang in ([langs] if isinstance(langs, str) else langs)]
     timings = {}
-    for name in names or FIGURES:
-        t0 = time.perf_counter()
-        made = build(name)
-        for filename, data in made.items():
-            (out_dir / filename).write_bytes(data)
-        timings[name] = time.perf_counter() - t0
-        if verbose:
-            sizes = ", ".join(f"{f} {len(data) / 1024:.0f} kB" for f, data in sorted(made.items()))
-            print(f"{name:16s} {timings[name]:5.1f} s  {sizes}")
+    for lang in langs:
+        folder = Path(out_dir) / SUBDIR[lang]
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in names or FIGURES:
+            t0 = time.perf_counter()
+            made = build(name, lang)
+            for filename, data in made.items():
+                (folder / filename).write_bytes(data)
+            key = f"{SUBDIR[lang]}/{name}" if SUBDIR[lang] else name
+            timings[key] = time.perf_counter() - t0
+            if verbose:
+                sizes = ", ".join(f"{f} {len(data) / 1024:.0f} kB" for f, data in sorted(made.items()))
+                print(f"{key:19s} {timings[key]:5.1f} s  {sizes}")
     return timings
 
 
@@ -345,6 +366,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bplib.figures", description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="*", help=f"figures to build (default: all): {', '.join(FIGURES)}")
     parser.add_argument("--out", default=None, help="output folder (default: figures/ of the repository)")
+    parser.add_argument("--lang", default="all", choices=[*LANGUAGES, "all"],
+                        help="language of the figures: en (into the folder), zh (into its zh/), or all (default)")
     args = parser.parse_args(argv)
     if args.out is None:
         if FIGURES_DIR is None:
@@ -355,6 +378,7 @@ def main(argv=None) -> int:
     if unknown:
         parser.error(f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
     t0 = time.perf_counter()
-    build_all(args.out, args.names or None)
-    print(f"{len(args.names or FIGURES)} figures in {time.perf_counter() - t0:.1f} s -> {args.out}")
+    langs = LANGUAGES if args.lang == "all" else (args.lang,)
+    build_all(args.out, args.names or None, langs=langs)
+    print(f"{len(args.names or FIGURES)} figures × {len(langs)} language(s) in {time.perf_counter() - t0:.1f} s -> {args.out}")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..steps.base import fmt_number
+from .catalogue import t
 from .palette import ERROR_COLOR, HIGHLIGHT_COLOR, TITLE_SIZE
 from .panels import Drawing, MapPanel, check_drawable, grid, new_figure, operator_text, sym_limit, text_panel
 
@@ -32,9 +33,9 @@ class SlidingKernelDrawing(Drawing):
         C, KH, KW = steps.w.shape
         lim_x, lim_w = sym_limit(steps.x_padded), sym_limit(steps.w)
         lim_p, lim_z = sym_limit(steps.products), sym_limit(steps.output)
-        pad = f", padded by {steps.padding}" if steps.padding else ""
+        pad = t("conv.padded_by", p=steps.padding) if steps.padding else ""
         if C > 1:
-            pad = f" (pad {steps.padding})" if steps.padding else ""
+            pad = t("conv.pad_short", p=steps.padding) if steps.padding else ""
         if C == 1:
             fig, gs = grid(ax_or_fig, 2, 4, width_ratios=[1.35, 1, 0.3, 1], left=0.02, right=0.98, top=0.86, bottom=0.02,
                            hspace=0.25, wspace=0.08)
@@ -51,7 +52,7 @@ class SlidingKernelDrawing(Drawing):
                 cells = {"x": gs[c, 0], "win": gs[c, 1], "op1": gs[c, 2], "w": gs[c, 3], "op2": gs[c, 4], "prod": gs[c, 5],
                          "sum": gs[c, 6], "z": gs[:, 7]}
             name = "x" if C == 1 else f"x[{c}]"
-            title = f"input {name}{pad}" if C == 1 else f"{name}{pad}"
+            title = t("conv.input_title", name=name, pad=pad) if C == 1 else f"{name}{pad}"
             P[f"x{c}"] = MapPanel(fig.add_subplot(cells["x"]), steps.x_padded.shape[1:], "input", lim_x, title,
                                   static=True)
             P[f"x{c}"].add_box("window")
@@ -61,13 +62,13 @@ class SlidingKernelDrawing(Drawing):
             P[f"win{c}"].add_box("frame", HIGHLIGHT_COLOR, lw=5).set_bounds(-0.5, -0.5, KW, KH)
             P[f"win{c}"].boxes["frame"].set_visible(True)
             operator_text(fig, cells["op1"], "⊙")
-            P[f"w{c}"] = MapPanel(fig.add_subplot(cells["w"]), (KH, KW), "kernel", lim_w, "kernel w" if C == 1 else f"w[{c}]",
-                                  numbers=True, static=True)
+            P[f"w{c}"] = MapPanel(fig.add_subplot(cells["w"]), (KH, KW), "kernel", lim_w,
+                                  t("conv.kernel") if C == 1 else f"w[{c}]", numbers=True, static=True)
             P[f"w{c}"].update(steps.w[c])
             operator_text(fig, cells["op2"], "=" if C > 1 else "→")
-            P[f"p{c}"] = MapPanel(fig.add_subplot(cells["prod"]), (KH, KW), "output", lim_p, "products x⊙w", numbers=True)
+            P[f"p{c}"] = MapPanel(fig.add_subplot(cells["prod"]), (KH, KW), "output", lim_p, t("conv.products"), numbers=True)
             self.sums.append(self.add_text(text_panel(fig, cells["sum"])))
-        self.z = P["z"] = MapPanel(fig.add_subplot(cells["z"]), steps.output.shape, "output", lim_z, "output z so far")
+        self.z = P["z"] = MapPanel(fig.add_subplot(cells["z"]), steps.output.shape, "output", lim_z, t("conv.output_so_far"))
         P["z"].add_box("cell", lw=4)
         self.update(steps.state(0))
 
@@ -76,16 +77,17 @@ class SlidingKernelDrawing(Drawing):
         for c in range(C):
             self.panels[f"x{c}"].set_box("window", state.top, state.left, KH, KW)
             rows, cols = f"{state.top}:{state.top + KH}", f"{state.left}:{state.left + KW}"
-            self.panels[f"win{c}"].update(state.window[c], title=f"[{rows}, {cols}]" if C > 1 else f"window [{rows}, {cols}]")
+            window = f"[{rows}, {cols}]" if C > 1 else t("conv.window", rows=rows, cols=cols)
+            self.panels[f"win{c}"].update(state.window[c], title=window)
             self.panels[f"p{c}"].update(state.products[c])
             sum_text = f"Σ = {fmt_number(state.channel_sums[c])}"
             if C == 1:
                 sum_text += f"\n+ b = {_paren(state.bias)}\n= {fmt_number(state.value)}\n→ z[{state.i}, {state.j}]"
             self.sums[c].set_text(sum_text)
-        self.z.update(state.map_so_far, title=f"z so far: z[{state.i}, {state.j}] = {fmt_number(state.value)}")
+        self.z.update(state.map_so_far, title=t("conv.z_so_far", i=state.i, j=state.j, value=fmt_number(state.value)))
         self.z.set_box("cell", state.i, state.j, 1, 1)
         self.header.set_text(describe_sliding_kernel(state))
-        self.step_text.set_text(f"step {state.k + 1} / {self.steps.n_steps}")
+        self.step_text.set_text(t("panels.step", k=state.k + 1, n=self.steps.n_steps))
 
 
 def draw_sliding_kernel(ax_or_fig, state, steps) -> SlidingKernelDrawing:
@@ -116,8 +118,7 @@ def describe_weight_grad(state) -> str:
     """The pen at (u, v): dW[f, c, u, v] = Σ δ ⊙ a⁰ on the pen's track = value."""
     u, v, s = state.u, state.v, state.stride
     i, j = ("i", "j") if s == 1 else (f"{s}i", f"{s}j")
-    return (f"pen at ({u}, {v}): ∂C/∂W[{state.f}, {state.c}, {u}, {v}] = Σ δ[i, j]·a⁰[{i}+{u}, {j}+{v}]"
-            f" = {fmt_number(state.value)}")
+    return t("wgrad.describe", u=u, v=v, f=state.f, c=state.c, i=i, j=j, value=fmt_number(state.value))
 
 
 class WeightGradDrawing(Drawing):
@@ -140,9 +141,9 @@ class WeightGradDrawing(Drawing):
         super().__init__(fig)
         P = self.panels
         (Ho, Wo), (KH, KW) = delta.shape[1:], steps.kernel_size
-        self._pad = f" (pad {steps.padding})" if steps.padding else ""
+        self._pad = t("conv.pad_short", p=steps.padding) if steps.padding else ""
         lim_a = sym_limit(a0p)
-        P["a0"] = MapPanel(fig.add_subplot(top[0, 0]), a0p.shape[1:], "input", lim_a, f"input a⁰{self._pad}")
+        P["a0"] = MapPanel(fig.add_subplot(top[0, 0]), a0p.shape[1:], "input", lim_a, t("wgrad.input", pad=self._pad))
         paper = P["a0"].add_box("paper", HIGHLIGHT_COLOR, lw=3, ls="--")
         paper.set_fill(True)
         paper.set_facecolor((1, 1, 1, 0.45))  # a sheet of paper: the map shows through
@@ -151,16 +152,16 @@ class WeightGradDrawing(Drawing):
         (self.pen,) = P["a0"].ax.plot([0], [0], "o", color=ERROR_COLOR, markersize=13, markeredgecolor=HIGHLIGHT_COLOR,
                                       markeredgewidth=2, zorder=7)
         self._extra_dynamic.append(self.pen)
-        P["dw"] = MapPanel(fig.add_subplot(top[0, 1]), steps.kernel_size, "error", sym_limit(steps.dw), "∂C/∂W so far",
+        P["dw"] = MapPanel(fig.add_subplot(top[0, 1]), steps.kernel_size, "error", sym_limit(steps.dw), t("wgrad.dw_so_far"),
                            numbers=True)
         P["dw"].add_box("cell")
         self.sum_text = self.add_text(text_panel(fig, top[0, 2], size=TITLE_SIZE + 2))
-        P["track"] = MapPanel(fig.add_subplot(bottom[0, 0]), (Ho, Wo), "input", lim_a, "the pen's track")
+        P["track"] = MapPanel(fig.add_subplot(bottom[0, 0]), (Ho, Wo), "input", lim_a, t("wgrad.track"))
         operator_text(fig, bottom[0, 1], "⊙")
-        P["delta"] = MapPanel(fig.add_subplot(bottom[0, 2]), (Ho, Wo), "error", sym_limit(delta), "error δ")
+        P["delta"] = MapPanel(fig.add_subplot(bottom[0, 2]), (Ho, Wo), "error", sym_limit(delta), t("wgrad.error"))
         operator_text(fig, bottom[0, 3], "=")
         lim_p = sym_limit(delta[:, None, None, None] * steps.footprints[None])  # every product of every step
-        P["prod"] = MapPanel(fig.add_subplot(bottom[0, 4]), (Ho, Wo), "error", lim_p, "products")
+        P["prod"] = MapPanel(fig.add_subplot(bottom[0, 4]), (Ho, Wo), "error", lim_p, t("wgrad.products"))
         self.update(steps.state(0))
 
     def _update(self, state) -> None:
@@ -168,19 +169,17 @@ class WeightGradDrawing(Drawing):
         P, f, u, v = self.panels, state.f, state.u, state.v
         track = track_slice(state, self.steps)
         name = f"a⁰[{state.c}]" if self.steps.a0.shape[0] > 1 else "a⁰"
-        P["a0"].update(self.steps.a0_padded[state.c], title=f"{name}{self._pad}: the pen's track")
+        P["a0"].update(self.steps.a0_padded[state.c], title=t("wgrad.a0_title", name=name, pad=self._pad))
         P["a0"].set_box("track", u, v, s * (Ho - 1) + 1, s * (Wo - 1) + 1)
         self.pen.set_data([v], [u])
-        P["dw"].update(state.dw_so_far[f, state.c], title=f"∂C/∂W[{f}, {state.c}]: pen at ({u}, {v})")
+        P["dw"].update(state.dw_so_far[f, state.c], title=t("wgrad.dw_title", f=f, c=state.c, u=u, v=v))
         P["dw"].set_box("cell", u, v, 1, 1)
         P["track"].update(state.footprint, title=track)
-        P["delta"].update(self.steps.delta[f], title=f"δ[{f}] slid to ({u}, {v})")
+        P["delta"].update(self.steps.delta[f], title=t("wgrad.delta_title", f=f, u=u, v=v))
         P["prod"].update(state.products, title=f"δ[{f}] ⊙ {track}")
-        self.sum_text.set_text(f"the pen: (u, v) = ({u}, {v}) on the\npaper; its track = where δ lies\n\n"
-                               f"∂C/∂W[{u}, {v}] = Σ products = {fmt_number(state.value)}\n\n"
-                               f"∂C/∂b[{f}] = Σ δ[{f}] = {fmt_number(state.db[f])}")
+        self.sum_text.set_text(t("wgrad.sums", u=u, v=v, f=f, value=fmt_number(state.value), db=fmt_number(state.db[f])))
         self.header.set_text(describe_weight_grad(state))
-        self.step_text.set_text(f"step {state.k + 1} / {self.steps.n_steps}")
+        self.step_text.set_text(t("panels.step", k=state.k + 1, n=self.steps.n_steps))
 
 
 def draw_weight_grad(ax_or_fig, state, steps) -> WeightGradDrawing:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import ListedColormap, Normalize
 
+from .catalogue import t
 from .palette import (
     CHANNEL_COLORS,
     HIGHLIGHT_COLOR,
@@ -49,7 +50,7 @@ class FlattenOrderDrawing(Drawing):
         norm = Normalize(-0.5, C - 0.5)
         index = steps.index[layout]
         for c, ax in enumerate(_panels(fig, gs[0], C, False, lambda ax, t: ax, wspace=0.3)):
-            p = self.panels[f"c{c}"] = LabelPanel(ax, (H, W), "input", 1.0, f"channel c = {c}", max_chars=2, cmap=cmap,
+            p = self.panels[f"c{c}"] = LabelPanel(ax, (H, W), "input", 1.0, t("flat.channel", c=c), max_chars=2, cmap=cmap,
                                                   norm=norm, static=True)
             p.set_edge(CHANNEL_COLORS[c])
             p.update(np.full((H, W), c, dtype=float))
@@ -61,8 +62,8 @@ class FlattenOrderDrawing(Drawing):
         labels = [str(t) for t in range(n)] + [""] * (rows * self.width - n)
         what = "c·H·W + h·W + w" if layout == "NCHW" else "h·W·C + w·C + c"
         v = self.panels["v"] = LabelPanel(fig.add_subplot(gs[1]), (rows, self.width), "output", 1.0,
-                                          f"the flat vector ({layout}): position k holds cell {what} = k, "
-                                          "coloured by its channel", max_chars=2, cmap=cmap, norm=norm, static=True)
+                                          t("flat.vector", layout=layout, what=what), max_chars=2, cmap=cmap, norm=norm,
+                                          static=True)
         v.update(channel.reshape(rows, self.width))
         v.set_labels(labels)
         v.set_edge(HIGHLIGHT_COLOR)
@@ -82,17 +83,12 @@ class FlattenOrderDrawing(Drawing):
             p.boxes["expected"].set_visible(self.layout == "NHWC" and ch == c and (c, h, w) != held)
         self.panels["v"].set_box("k", *divmod(k, self.width), 1, 1)
         if self.layout == "NCHW":
-            self.header.set_text(f"flat index = c·H·W + h·W + w = {c}·{H * W} + {h}·{W} + {w} = {k}")
-            self.note.set_text(f"flatten (C → H → W): position {k} holds channel {c} at (h, w) = ({h}, {w}); "
-                               f"unflatten puts it back there\nthe classifier's weight column W⁴[:, {k}] learns "
-                               f"what channel {c} at ({h}, {w}) means")
+            self.header.set_text(t("flat.header", c=c, HW=H * W, h=h, W=W, w=w, k=k))
+            self.note.set_text(t("flat.nchw_note", k=k, c=c, h=h, w=w))
         else:
-            self.header.set_text(f"NHWC: position {k} = h·W·C + w·C + c = {h2}·{W * C} + {w2}·{C} + {c2} "
-                                 f"holds (c, h, w) = ({c2}, {h2}, {w2})")
-            same = "the same cell, by luck" if (c, h, w) == (c2, h2, w2) else f"channel {c2} at ({h2}, {w2}) instead"
-            self.note.set_text(f"W⁴[:, {k}] was trained for channel {c} at ({h}, {w}) (dashed) but now multiplies "
-                               f"{same}\n(solid): the numbers are all there, their meaning is not; "
-                               "transpose to (C, H, W) before flattening")
+            self.header.set_text(t("flat.nhwc_header", k=k, h2=h2, WC=W * C, w2=w2, C=C, c2=c2))
+            same = t("flat.same_cell") if (c, h, w) == (c2, h2, w2) else t("flat.instead", c2=c2, h2=h2, w2=w2)
+            self.note.set_text(t("flat.nhwc_note", k=k, c=c, h=h, w=w, same=same))
         self.step_text.set_text(f"k = {k} / {self.steps.n_steps - 1}")
 
 

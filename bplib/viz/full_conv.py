@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..steps.base import fmt_number
+from .catalogue import t
 from .palette import ERROR_COLOR, TITLE_SIZE
 from .panels import Drawing, MapPanel, check_drawable, grid, sym_limit, text_panel
 
@@ -38,9 +39,9 @@ class FullConvDrawing(Drawing):
         gp = gs[0, 0].subgridspec(1, F, wspace=0.08)
         gk = gs[0, 1].subgridspec(1, F, wspace=0.08)
         s, p = steps.stride, steps.padding
-        how = (f"dilated ×{s}, " if s > 1 else "") + "padded by K−1"  # short: the panel is narrow
+        how = (t("full.dilated", s=s) if s > 1 else "") + t("full.padded_k1")  # short: the panel is narrow
         for f in range(F):
-            title = f"δ {how}" if F == 1 else f"padded δ[{f}]"
+            title = t("full.delta_how", how=how) if F == 1 else t("full.padded_f", f=f)
             P[f"pad{f}"] = MapPanel(fig.add_subplot(gp[0, f]), padded.shape[1:], "error", lim_d, title, static=True)
             P[f"pad{f}"].update(padded[f])
             P[f"pad{f}"].add_box("window")
@@ -48,15 +49,15 @@ class FullConvDrawing(Drawing):
             P[f"rot{f}"] = MapPanel(fig.add_subplot(gk[0, f]), (KH, KW), "kernel", lim_w, title)
         self.gather_text = self.add_text(text_panel(fig, gs[0, 2], size=TITLE_SIZE))
         H, W = steps.input_hw
-        crop = f", crop {p}" if p else ""
-        P["gdx"] = MapPanel(fig.add_subplot(gs[0, 3]), (H, W), "error", lim_dx, f"gather: ∂C/∂a so far{crop}")
+        crop = t("full.crop", p=p) if p else ""
+        P["gdx"] = MapPanel(fig.add_subplot(gs[0, 3]), (H, W), "error", lim_dx, t("full.gather_title", crop=crop))
         P["gdx"].add_box("cell")
-        P["d"] = MapPanel(fig.add_subplot(gs[1, 0]), d.shape[1:], "error", lim_d, "error δ")
+        P["d"] = MapPanel(fig.add_subplot(gs[1, 0]), d.shape[1:], "error", lim_d, t("full.error"))
         P["d"].add_box("cell")
         lim_c = max(sym_limit(d[f]) * sym_limit(w[f]) for f in range(F))
         P["contrib"] = MapPanel(fig.add_subplot(gs[1, 1]), (KH, KW), "error", lim_c, "δ · W", numbers=KH <= 5 or None)
         self.scatter_text = self.add_text(text_panel(fig, gs[1, 2], size=TITLE_SIZE))
-        P["sdx"] = MapPanel(fig.add_subplot(gs[1, 3]), (H, W), "error", lim_dx, "scatter: ∂C/∂a so far")
+        P["sdx"] = MapPanel(fig.add_subplot(gs[1, 3]), (H, W), "error", lim_dx, t("full.scatter_title"))
         P["sdx"].add_box("copy", ERROR_COLOR, lw=4)
         self.update(steps.state(0))
 
@@ -71,17 +72,17 @@ class FullConvDrawing(Drawing):
         self.gather_text.set_text(f"Σ pad(δ)\n  ⊙ rot180(W){per_map}\n= {fmt_number(g.value)}\n→ ∂C/∂a[{g.c}, {g.r}, {g.q}]")
         P["gdx"].update(g.dx_so_far[g.c])
         P["gdx"].set_box("cell", g.r, g.q, 1, 1)
-        P["d"].update(self.steps.delta[sc.f], title=f"error δ[{sc.f}]")
+        P["d"].update(self.steps.delta[sc.f], title=t("full.error_f", f=sc.f))
         P["d"].set_box("cell", sc.i, sc.j, 1, 1)
         P["contrib"].update(sc.contribution[g.c], title=f"δ[{sc.f}, {sc.i}, {sc.j}] · W[{sc.f}, {g.c}]")
         P["sdx"].update(sc.dx_so_far[g.c])
         P["sdx"].set_box("copy", sc.top, sc.left, KH, KW)
         done = state.k == self.steps.n_steps - 1
         diff = float(np.max(np.abs(g.dx_so_far - sc.dx_so_far))) if done else None
-        self.scatter_text.set_text(f"δ = {fmt_number(sc.delta)}\nadds δ · W[{sc.f}]\nat ({sc.top}, {sc.left})"
-                                   + (f"\n\nsame answer:\nmax |diff| = {diff:.0e}" if done else ""))
+        self.scatter_text.set_text(t("full.scatter_text", d=fmt_number(sc.delta), f=sc.f, top=sc.top, left=sc.left)
+                                   + (t("full.same", diff=f"{diff:.0e}") if done else ""))
         self.header.set_text(describe_full_conv(state))
-        self.step_text.set_text(f"step {state.k + 1} / {self.steps.n_steps}")
+        self.step_text.set_text(t("panels.step", k=state.k + 1, n=self.steps.n_steps))
 
 
 def draw_full_conv(ax_or_fig, state, steps) -> FullConvDrawing:

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 
 from ..steps.base import fmt_number
+from .catalogue import t
 from .palette import (
     CMAPS,
     HIGHLIGHT_COLOR,
@@ -86,7 +87,7 @@ class ConvMatrixDrawing(Drawing):
             sub = gs[0, 0].subgridspec(F, C, hspace=0.4, wspace=0.2)
             for f in range(F):
                 for c in range(C):
-                    name = "kernel w" if F * C == 1 else f"w[{f}, {c}]"
+                    name = t("matrix.kernel") if F * C == 1 else f"w[{f}, {c}]"
                     kp = P[f"w{f}{c}"] = LabelPanel(fig.add_subplot(sub[f, c]), (KH, KW), "kernel", sym_limit(steps.w), name,
                                                     max_chars=max(map(len, steps.symbols)), static=True)
                     kp.update(steps.w[f, c])
@@ -94,7 +95,7 @@ class ConvMatrixDrawing(Drawing):
                     kp.set_labels(steps.symbols[n0 : n0 + KH * KW])
 
             def make_x(ax, c):
-                title = "input: column of C" if C == 1 else f"x[{c}]: column of C"
+                title = t("matrix.input_col") if C == 1 else t("matrix.x_col", c=c)
                 lim = sym_limit(steps.w)
                 p = LabelPanel(ax, (H, W), "input", lim, title, max_chars=len(str(C * H * W - 1)), cmap=CMAPS["kernel"],
                                norm=Normalize(-lim, lim))
@@ -102,7 +103,7 @@ class ConvMatrixDrawing(Drawing):
                 return p
 
             def make_z(ax, f):
-                title = "output: row of C" if F == 1 else f"z[{f}]: row of C"
+                title = t("matrix.output_row") if F == 1 else t("matrix.z_row", f=f)
                 p = LabelPanel(ax, steps.output_shape[1:], "output", 1.0, title, max_chars=len(str(steps.n_steps - 1)))
                 p.add_box("cell", lw=4)
                 return p
@@ -111,8 +112,7 @@ class ConvMatrixDrawing(Drawing):
                 P[f"x{c}"] = p
             for f, p in enumerate(_panels(fig, gs[0, 2], F, False, make_z)):
                 P[f"z{f}"] = p
-            P["M"] = matrix_panel(fig.add_subplot(gs[1, :]), steps, False, f"C  ({R} × {K}): row k = output cell k, "
-                                  "column = input pixel")
+            P["M"] = matrix_panel(fig.add_subplot(gs[1, :]), steps, False, t("matrix.C_title", R=R, K=K))
             P["M"].add_box("line", lw=4)
         else:
             K, R = steps.matrix.T.shape
@@ -126,7 +126,7 @@ class ConvMatrixDrawing(Drawing):
             lim_d, lim_b = sym_limit(steps.delta), sym_limit(steps.matrix.T @ steps.delta.ravel(),
                                                               np.abs(steps.matrix) * np.abs(steps.delta).max())
             for f, ax in enumerate(_panels(fig, gs[0, 1], F, False, lambda ax, t: ax)):
-                P[f"d{f}"] = MapPanel(ax, steps.output_shape[1:], "error", lim_d, "error δ" if F == 1 else f"δ[{f}]",
+                P[f"d{f}"] = MapPanel(ax, steps.output_shape[1:], "error", lim_d, t("matrix.error") if F == 1 else f"δ[{f}]",
                                       static=True)  # numbers when they fit
                 P[f"d{f}"].update(steps.delta[f])
                 P[f"d{f}"].add_box("cell", lw=4)
@@ -163,8 +163,7 @@ class ConvMatrixDrawing(Drawing):
                 P[f"z{f}"].boxes["cell"].set_visible(f == state.f)
                 if f == state.f:
                     P[f"z{f}"].set_box("cell", state.i, state.j, 1, 1)
-            self.header.set_text(f"row {state.k} of C = output cell z{where}: {len(state.taps)} weights meet "
-                                 f"{len(state.taps)} input pixels")
+            self.header.set_text(t("matrix.row_header", k=state.k, where=where, n=len(state.taps)))
         else:
             P["M"].set_box("line", 0, state.k, P["M"].shape[0], 1)
             for f in range(F):
@@ -172,21 +171,19 @@ class ConvMatrixDrawing(Drawing):
                 if f == state.f:
                     P[f"d{f}"].set_box("cell", state.i, state.j, 1, 1)
             for c in range(C):
-                top = f"δ{where} · column {state.k}" if c == 0 else ""
+                top = t("matrix.contribution", where=where, k=state.k) if c == 0 else ""
                 P[f"c{c}"].update(state.contribution[c], title=top)
-                P[f"b{c}"].update(state.backflow_so_far[c], title="Cᵀδ so far" if c == 0 else "")
+                P[f"b{c}"].update(state.backflow_so_far[c], title=t("matrix.backflow") if c == 0 else "")
                 for name in ("c", "b"):
                     P[f"{name}{c}"].boxes["window"].set_visible(box[c] is not None)
                     if box[c]:
                         P[f"{name}{c}"].set_box("window", *box[c])
             done = state.k == steps.n_steps - 1
             diff = float(np.max(np.abs(state.backflow_so_far - state.backflow)))
-            self.note.set_text(f"column {state.k} of Cᵀ sends\nδ{where} = {fmt_number(state.delta)}\nto {len(state.taps)} "
-                               "input pixels\n\n" + (f"done: Cᵀδ\n= conv_transpose2d(δ, w)\n= conv2d_backward's dx\n"
-                                                     f"(max |diff| = {diff:.0e}) →" if done else "the shares add up,\n"
-                                                     "cell by cell, to Cᵀδ:\nthe input gradient dx →"))
-            self.header.set_text(f"Cᵀ: column {state.k} carries the error δ{where} back to the input")
-        self.step_text.set_text(f"cell {state.k + 1} / {steps.n_steps}")
+            self.note.set_text(t("matrix.note", k=state.k, where=where, d=fmt_number(state.delta), n=len(state.taps))
+                               + (t("matrix.note_done", diff=f"{diff:.0e}") if done else t("matrix.note_running")))
+            self.header.set_text(t("matrix.T_header", k=state.k, where=where))
+        self.step_text.set_text(t("matrix.cell_step", k=state.k + 1, n=steps.n_steps))
 
 
 def draw_conv_matrix(ax_or_fig, state, steps, transposed: bool = False) -> ConvMatrixDrawing:

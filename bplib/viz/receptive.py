@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from ..receptive import receptive_fields
+from .catalogue import t
 from .palette import ACCENT_COLOR, HIGHLIGHT_COLOR, TITLE_SIZE
 from .panels import Drawing, MapPanel, check_drawable, grid, new_figure, text_panel
 
@@ -20,7 +21,8 @@ MAX_LAYERS = 5  # layers in a receptive-field stack
 
 def _layer_name(layer) -> str:
     pad = f" p{layer.padding}" if layer.padding else ""
-    return f"{layer.kind} {layer.kernel}×{layer.kernel} s{layer.stride}{pad}"
+    kind = t(f"rf.kind_{layer.kind}") if layer.kind in ("conv", "pool") else layer.kind
+    return f"{kind} {layer.kernel}×{layer.kernel} s{layer.stride}{pad}"
 
 
 def _gridlines(ax, shape) -> LineCollection:
@@ -34,7 +36,7 @@ def closed_form_text(layers, depth: int) -> str:
     """'r = 1 + (3−1)·1 + (2−1)·1 = 4' for the first depth layers: r ← r + (k−1)·j, j ← j·s."""
     rfs = receptive_fields(layers[:depth])
     terms = ["1"] + [f"({layer.kernel}−1)·{rf.jump}" for layer, rf in zip(layers[:depth], rfs)]
-    return f"r = {' + '.join(terms)} = {rfs[-1].size},  jump j = {rfs[-1].jump}"
+    return f"r = {' + '.join(terms)} = {rfs[-1].size}" + t("rf.jump", jump=rfs[-1].jump)
 
 
 class ReceptiveFieldDrawing(Drawing):
@@ -53,7 +55,7 @@ class ReceptiveFieldDrawing(Drawing):
         super().__init__(fig)
         rfs = receptive_fields(layers)
         for level, size in enumerate(sizes):
-            name = f"input {size}×{size}" if level == 0 else f"{_layer_name(layers[level - 1])}\n→ {size}×{size}"
+            name = t("rf.input_size", size=size) if level == 0 else f"{_layer_name(layers[level - 1])}\n→ {size}×{size}"
             title = f"{name}\nr = {rfs[level].size}, j = {rfs[level].jump}"
             p = self.panels[f"m{level}"] = MapPanel(fig.add_subplot(gs[0, level]), (size, size), "input" if level == 0
                                                     else "output", 1.0, title, numbers=False)
@@ -73,22 +75,19 @@ class ReceptiveFieldDrawing(Drawing):
             p.boxes["neuron"].set_visible(level == state.depth)
         i, j = state.neuron
         P[f"m{state.depth}"].set_box("neuron", i, j, 1, 1)
-        t, l_, b, r = state.closed_box
-        P["m0"].set_box("closed", t, l_, b - t, r - l_)
+        t_, l_, b, r = state.closed_box
+        P["m0"].set_box("closed", t_, l_, b - t_, r - l_)
         t2, l2, b2, r2 = state.traced_box
         P["m0"].set_box("traced", t2, l2, b2 - t2, r2 - l2)
         rf = state.closed_form
         clipped = "" if state.closed_form_size == (rf.size, rf.size) else \
-            f", cut by the border to {state.closed_form_size[0]} × {state.closed_form_size[1]}"
-        holes = f" ({state.holes} holes: kernel < stride)" if state.holes else ""
-        verdict = "✓ both give the same region" if state.agree else "✗ they differ"
-        self.note.set_text(
-            f"closed form (black box): {closed_form_text(state.layers, state.depth)}\n"
-            f"      → input rows {t}..{b - 1}, cols {l_}..{r - 1}{clipped}\n"
-            f"traced (dashed box, blue): {state.traced_size[0]} × {state.traced_size[1]} pixels have a nonzero "
-            f"gradient{holes}   {verdict}")
-        self.header.set_text(f"neuron ({i}, {j}) at depth {state.depth} sees a {rf.size} × {rf.size} input region")
-        self.step_text.set_text(f"depth {state.depth} / {len(self.layers)}")
+            t("rf.clipped", h=state.closed_form_size[0], w=state.closed_form_size[1])
+        holes = t("rf.holes", n=state.holes) if state.holes else ""
+        verdict = t("rf.same") if state.agree else t("rf.differ")
+        self.note.set_text(t("rf.note", closed=closed_form_text(state.layers, state.depth), t=t_, b=b - 1, l=l_, r=r - 1,
+                             clipped=clipped, th=state.traced_size[0], tw=state.traced_size[1], holes=holes, verdict=verdict))
+        self.header.set_text(t("rf.header", i=i, j=j, depth=state.depth, size=rf.size))
+        self.step_text.set_text(t("rf.depth_step", depth=state.depth, n=len(self.layers)))
 
 
 def draw_receptive_field(ax_or_fig, state) -> ReceptiveFieldDrawing:

@@ -7,22 +7,37 @@ from matplotlib.collections import PolyCollection
 from matplotlib.patches import Rectangle
 
 from ..steps.base import fmt_number
+from .catalogue import t
 from .palette import EMPTY_COLOR, HIGHLIGHT_COLOR, TITLE_SIZE
 from .panels import Drawing, MapPanel, axes_points, check_drawable, grid, sym_limit, text_colors
 from .text import NumberGrid, PathText
 
-__all__ = ["draw_rot180", "describe_rot180"]
+__all__ = ["draw_rot180", "describe_rot180", "phase_text"]
 
 _CORNERS = np.array([[-0.5, -0.5], [-0.5, 0.5], [0.5, 0.5], [0.5, -0.5]])  # (row, col) offsets of a cell
 
 
-def describe_rot180(state) -> str:
-    KH, KW = state.pos.shape[:2]
-    if state.phase.endswith("done"):
-        return f"rot180(W) = W[::-1, ::-1]: w[u, v] now sits at ({KH - 1}−u, {KW - 1}−v)"
+def _done(state) -> bool:
+    return state.phase.endswith("done")
+
+
+def phase_text(state) -> str:
+    """The state's phase in words: turned so far, which flip, or done."""
+    if _done(state):
+        return t("rot180.phase_done")
     if state.mode == "rotate":
-        return f"rot180: the kernel has turned {state.angle:.0f}° of 180°"
-    return f"rot180 as two mirror flips: {state.phase}"
+        return t("rot180.phase_turned", angle=state.angle)
+    return t("rot180.phase_rows" if state.phase.startswith("flip rows") else "rot180.phase_cols")
+
+
+def describe_rot180(state) -> str:
+    """The step in one line: how far the kernel has turned (or which flip), and where w[u, v] ends up."""
+    KH, KW = state.pos.shape[:2]
+    if _done(state):
+        return t("rot180.done_describe", a=KH - 1, b=KW - 1)
+    if state.mode == "rotate":
+        return t("rot180.turning", angle=state.angle)
+    return t("rot180.mirror", phase=phase_text(state))
 
 
 class Rot180Drawing(Drawing):
@@ -77,11 +92,11 @@ class Rot180Drawing(Drawing):
             self.panels["flip"].update(self.steps.flipped)
         else:
             self.panels["flip"].update(np.full((KH, KW), np.nan))
-        aligned = "" if state.grid is None else ("  (reads W)" if state.k == 0 else "  (reads W[::-1, :])"
+        aligned = "" if state.grid is None else (t("rot180.reads_w") if state.k == 0 else t("rot180.reads_flipped")
                                                  if state.mode == "mirror" and state.k < self.steps.n_steps - 1 else "")
-        self.title.set_text(state.phase + aligned)
+        self.title.set_text(phase_text(state) + aligned)
         self.header.set_text(describe_rot180(state))
-        self.step_text.set_text(f"step {state.k + 1} / {self.steps.n_steps}")
+        self.step_text.set_text(t("panels.step", k=state.k + 1, n=self.steps.n_steps))
 
 
 def draw_rot180(ax_or_fig, state, steps) -> Rot180Drawing:

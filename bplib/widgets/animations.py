@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from .. import steps as st
 from ..steps.base import fmt_number
+from ..viz.catalogue import t
 from ..viz.conv import describe_sliding_kernel, describe_weight_grad, draw_sliding_kernel, draw_weight_grad
 from ..viz.full_conv import describe_full_conv, draw_full_conv
 from ..viz.rot180 import describe_rot180, draw_rot180
-from ..viz.unpool import describe_unpool, draw_unpool
+from ..viz.unpool import describe_unpool, draw_unpool, unpool_note
 from .base import StepWidget
 
 
@@ -31,7 +32,7 @@ def unpool_widget(x, dy, mode: str = "max", size=2, stride=None, interval: int =
     x (H, W) or (C, H, W) the pooling input, dy (Ho, Wo) or (C, Ho, Wo) ((C,) for "gap").
     """
     seq = st.unpool_steps(x, dy, mode, size, stride)
-    return StepWidget(seq, draw_unpool, lambda s: f"{describe_unpool(s)}\n{s.note}", interval)
+    return StepWidget(seq, draw_unpool, lambda s: f"{describe_unpool(s)}\n{unpool_note(s)}", interval)
 
 
 def weight_grad_widget(a0, delta, kernel_size, stride: int = 1, padding: int = 0, interval: int = 700) -> StepWidget:
@@ -42,7 +43,7 @@ def weight_grad_widget(a0, delta, kernel_size, stride: int = 1, padding: int = 0
     seq = st.weight_grad_steps(a0, delta, kernel_size, stride, padding)
 
     def caption(s):
-        return f"{describe_weight_grad(s)}\n∂C/∂b[{s.f}] = Σ δ[{s.f}] = {fmt_number(s.db[s.f])}"
+        return f"{describe_weight_grad(s)}\n{t('wgrad.caption_db', f=s.f, db=fmt_number(s.db[s.f]))}"
 
     return StepWidget(seq, draw_weight_grad, caption, interval)
 
@@ -61,7 +62,7 @@ def full_conv_widget(delta, w, stride: int = 1, padding: int = 0, input_hw=None,
 
     def caption(s):
         sc = s.scatter
-        return (f"gather: {describe_full_conv(s)}\n"
-                f"scatter: δ[{sc.f}, {sc.i}, {sc.j}] = {fmt_number(sc.delta)} adds δ · W[{sc.f}] at ({sc.top}, {sc.left})")
+        return t("full.caption", gather=describe_full_conv(s), f=sc.f, i=sc.i, j=sc.j, d=fmt_number(sc.delta), top=sc.top,
+                 left=sc.left)
 
     return StepWidget(seq, draw_full_conv, caption, interval)

@@ -15,15 +15,18 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
+from .._checks import OutOfRange, check_hw, check_int
+from ..conv import _out
 from ..receptive import Layer, _check_layers, feature_sizes
 from ..steps.base import fmt_number
-from ..steps.explorers import conv_matrix_steps, flatten_order_steps, follow_neuron, receptive_field_state
+from ..steps.explorers import conv_matrix_geometry, conv_matrix_steps, flatten_order_steps, follow_neuron, receptive_field_state
+from ..viz.catalogue import t
 from ..viz.flatten import check_flatten, draw_flatten_order
-from ..viz.matrix import check_matrix, draw_conv_matrix
+from ..viz.matrix import MAX_MATRIX_SIDE, check_matrix, draw_conv_matrix
 from ..viz.palette import ERROR_COLOR
 from ..viz.panels import check_drawable
 from ..viz.receptive import MAX_LAYERS, draw_receptive_field
-from .base import BUTTON_STYLE, CAPTION_STYLE, GuardedCallbacks
+from .base import BUTTON_STYLE, CAPTION_STYLE, GuardedCallbacks, link_play
 
 __all__ = ["conv_matrix_explorer", "receptive_field_explorer", "flatten_order_explorer",
            "ConvMatrixExplorer", "ReceptiveFieldExplorer", "FlattenOrderExplorer"]
@@ -57,7 +60,7 @@ class Explorer(GuardedCallbacks):
                                  layout=widgets.Layout(width="150px"))
         self.slider = widgets.IntSlider(value=value, min=0, max=n - 1, description=description,
                                         layout=widgets.Layout(width="420px"), style={"description_width": "initial"})
-        self.link = widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self.link = link_play(self.play, self.slider, self._guarded)  # jslink, and a kernel path where it is missing
         self.prev = widgets.Button(description="◀", tooltip="previous", layout=widgets.Layout(width="64px"), style=BUTTON_STYLE)
         self.next = widgets.Button(description="▶", tooltip="next", layout=widgets.Layout(width="64px"), style=BUTTON_STYLE)
         self.prev.on_click(lambda _: self._guarded(self._move, -1))
@@ -80,12 +83,17 @@ class Explorer(GuardedCallbacks):
         self.caption.value = f'<div style="{CAPTION_STYLE}; color:{color}">{body}</div>'
 
 
-def _set_slider(slider, value: int, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+def _check_slider(slider, value, name: str) -> int:
+    """value as an int inside the slider's range, or TypeError / OutOfRange (an IndexError and a ValueError)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer, got {value!r}")
     if not slider.min <= value <= slider.max:
-        raise IndexError(f"{name} {value} out of range {slider.min} .. {slider.max}")
-    slider.value = int(value)
+        raise OutOfRange(f"{name} {value} out of range {slider.min} .. {slider.max}")
+    return int(value)
+
+
+def _set_slider(slider, value: int, name: str) -> None:
+    slider.value = _check_slider(slider, value, name)
 
 
 # --- S14: the convolution matrix ----------------------------------------------------------
@@ -96,11 +104,19 @@ class ConvMatrixExplorer(Explorer):
 
     def __init__(self, w, input_hw, stride: int = 1, padding: int = 0, delta=None, interval: int = 900):
         super().__init__()
+        fn = "conv_matrix_explorer"
+        w4, (H, W), s, p = conv_matrix_geometry(w, input_hw, stride, padding, fn)
+        F, C, KH, KW = w4.shape
+        rows, cols = F * _out(H, KH, s, p) * _out(W, KW, s, p), C * H * W
+        if max(rows, cols) > MAX_MATRIX_SIDE:  # said before C (rows x cols numbers) is built
+            raise ValueError(f"{fn}: the convolution matrix C is {rows}x{cols}, too large to show; the limit is "
+                             f"{MAX_MATRIX_SIDE} rows and columns (MAX_MATRIX_SIDE in bplib.viz.matrix)")
+        check_int(interval, "interval", fn, 1)
         self.steps = conv_matrix_steps(w, input_hw, stride, padding, delta)
         check_matrix("conv_matrix_explorer", self.steps)  # a clear ValueError before any widget exists
         self._drawings = {}
         self._state = self.steps.state(0)
-        seq = self._sequence(self.steps.n_steps, "output cell k", interval)
+        seq = self._sequence(self.steps.n_steps, t("matrix.slider"), interval)
         self.toggle = self._toggle(["C", "Cᵀ"])
         self.slider.observe(lambda ch: self._guarded(self._show), names="value")
         self.toggle.observe(lambda ch: self._guarded(self._show), names="value")
@@ -148,12 +164,10 @@ class ConvMatrixExplorer(Explorer):
         where = f"[{s.f}, {s.i}, {s.j}]"
         if not self.transposed:
             terms = " + ".join(f"{self.steps.symbols[n]}·x[{col}]" for col, n in s.taps)
-            return (f"row {s.k} of C computes z{where} = {terms}\n"
-                    f"its nonzero columns are the window on the input ({len(s.taps)} pixels)")
+            return t("matrix.caption_row", k=s.k, where=where, terms=terms, n=len(s.taps))
         diff = float(np.max(np.abs(s.backflow.ravel() - self.matrix.T @ self.steps.delta.ravel())))
-        terms = ", ".join(f"x[{col}] gets {self.steps.symbols[n]}·δ" for col, n in s.taps)
-        return (f"column {s.k} of Cᵀ: δ{where} = {fmt_number(s.delta)} flows back: {terms}\n"
-                f"all columns together: Cᵀδ = conv_transpose2d(δ, w) = conv2d_backward's dx (max |diff| = {diff:.0e})")
+        terms = ", ".join(t("matrix.caption_gets", col=col, sym=self.steps.symbols[n]) for col, n in s.taps)
+        return t("matrix.caption_col", k=s.k, where=where, d=fmt_number(s.delta), terms=terms, diff=f"{diff:.0e}")
 
 
 def conv_matrix_explorer(w, input_hw, stride: int = 1, padding: int = 0, delta=None, interval: int = 900) -> ConvMatrixExplorer:
@@ -169,25 +183,32 @@ def conv_matrix_explorer(w, input_hw, stride: int = 1, padding: int = 0, delta=N
 # --- S15: receptive fields ----------------------------------------------------------------
 
 
+def _kind(kind: str) -> str:
+    """A layer kind ("conv", "pool") in the current language."""
+    return t(f"rf.kind_{kind}") if kind in ("conv", "pool") else kind
+
+
 class ReceptiveFieldExplorer(Explorer):
     """A conv/pool stack; a neuron at some depth and the input region it sees. See receptive_field_explorer."""
 
     def __init__(self, layers, input_size: int, interval: int = 1200):
         super().__init__()
+        check_int(interval, "interval", "receptive_field_explorer", 1)
         self._layers = self._check(layers, input_size)
         self.input_size = input_size
         sizes = feature_sizes(self._layers, input_size)
         L = len(self._layers)
-        seq = self._sequence(L + 1, "depth", interval, value=L)
-        self.row = widgets.IntSlider(value=sizes[L] // 2, min=0, max=sizes[L] - 1, description="row i",
+        seq = self._sequence(L + 1, t("rf.depth"), interval, value=L)
+        self.row = widgets.IntSlider(value=sizes[L] // 2, min=0, max=sizes[L] - 1, description=t("rf.row"),
                                      layout=widgets.Layout(width="360px"), style={"description_width": "initial"})
-        self.col = widgets.IntSlider(value=sizes[L] // 2, min=0, max=sizes[L] - 1, description="col j",
+        self.col = widgets.IntSlider(value=sizes[L] // 2, min=0, max=sizes[L] - 1, description=t("rf.col"),
                                      layout=widgets.Layout(width="360px"), style={"description_width": "initial"})
         self.kernels, self.strides, rows = [], [], []
-        for n, layer in enumerate(self._layers):
-            self.kernels.append(widgets.IntSlider(value=layer.kernel, min=1, max=7, description=f"{n + 1} {layer.kind}: kernel",
+        for n, layer in enumerate(self._layers):  # a slider's max grows to the layer's value: it never clamps it
+            self.kernels.append(widgets.IntSlider(value=layer.kernel, min=1, max=max(7, layer.kernel),
+                                                  description=t("rf.kernel_slider", n=n + 1, kind=_kind(layer.kind)),
                                                   layout=widgets.Layout(width="330px"), style={"description_width": "initial"}))
-            self.strides.append(widgets.IntSlider(value=layer.stride, min=1, max=3, description="stride",
+            self.strides.append(widgets.IntSlider(value=layer.stride, min=1, max=max(3, layer.stride), description=t("rf.stride"),
                                                   layout=widgets.Layout(width="240px"), style={"description_width": "initial"}))
             rows.append(widgets.HBox([self.kernels[-1], self.strides[-1]]))
         self.problem = ""  # why the last edit of the stack was refused
@@ -203,6 +224,7 @@ class ReceptiveFieldExplorer(Explorer):
 
     @staticmethod
     def _check(layers, input_size):
+        check_int(input_size, "input_size", "receptive_field_explorer", 1)
         layers = tuple(_check_layers(layers, "receptive_field_explorer"))
         if not 1 <= len(layers) <= MAX_LAYERS:
             raise ValueError(f"receptive_field_explorer: {len(layers)} layers; show 1 to {MAX_LAYERS}")
@@ -219,7 +241,16 @@ class ReceptiveFieldExplorer(Explorer):
     state = property(lambda self: self._state, doc="The ReceptiveFieldState shown.")
 
     def select(self, depth: int, neuron) -> None:
-        """Show neuron (i, j) at depth: moves the sliders, redraws once."""
+        """Show neuron (i, j) at depth: moves the sliders, redraws once.
+
+        depth and neuron are both checked before anything moves (TypeError, or OutOfRange, a ValueError).
+        """
+        depth = _check_slider(self.slider, depth, "depth")
+        i, j = check_hw(neuron, "neuron", "ReceptiveFieldExplorer.select", 0)
+        size = feature_sizes(self._layers, self.input_size)[depth]
+        if i >= size or j >= size:
+            raise OutOfRange(f"neuron {(i, j)} out of range: the map at depth {depth} is {size}x{size}")
+        neuron = (i, j)
         _set_slider(self.slider, depth, "depth")
         self._busy = True
         try:
@@ -251,8 +282,8 @@ class ReceptiveFieldExplorer(Explorer):
             sizes = feature_sizes(layers, self.input_size)
         except ValueError as e:  # an edit that does not fit: say so, keep the last stack
             self.problem = str(e).replace("feature_sizes: ", "")
-            self.output.append_stdout(f"stack not changed: {self.problem}\n")
-            self._set_caption(f"this stack does not fit: {self.problem}", ERROR_COLOR)
+            self.output.append_stdout(t("rf.not_changed", problem=self.problem))
+            self._set_caption(t("rf.does_not_fit", problem=self.problem), ERROR_COLOR)
             return
         self.problem, self._layers = "", layers
         self.drawing = None  # the maps change size: a new drawing
@@ -275,11 +306,11 @@ class ReceptiveFieldExplorer(Explorer):
 
     def describe(self) -> str:
         s, rf = self._state, self._state.closed_form
-        verdict = "they agree ✓" if s.agree else "they differ ✗"
+        verdict = t("rf.agree") if s.agree else t("rf.disagree")
         extent = "" if s.closed_form_size == (rf.size, rf.size) else \
-            f", {s.closed_form_size[0]} × {s.closed_form_size[1]} inside the input"
-        return (f"neuron {s.neuron} at depth {s.depth}: closed form r = {rf.size} (jump {rf.jump}){extent}; "
-                f"traced: {s.traced_size[0]} × {s.traced_size[1]} pixels; {verdict}")
+            t("rf.inside", h=s.closed_form_size[0], w=s.closed_form_size[1])
+        return t("rf.caption", neuron=s.neuron, depth=s.depth, r=rf.size, jump=rf.jump, extent=extent, th=s.traced_size[0],
+                 tw=s.traced_size[1], verdict=verdict)
 
 
 def receptive_field_explorer(layers, input_size: int, interval: int = 1200) -> ReceptiveFieldExplorer:
@@ -301,10 +332,11 @@ class FlattenOrderExplorer(Explorer):
 
     def __init__(self, C: int, H: int, W: int, interval: int = 700):
         super().__init__()
+        check_int(interval, "interval", "flatten_order_explorer", 1)
         self.steps = flatten_order_steps(C, H, W)
         check_flatten("flatten_order_explorer", self.steps.shape)
         self._drawings = {}
-        seq = self._sequence(self.steps.n_steps, "flat index k", interval)
+        seq = self._sequence(self.steps.n_steps, t("flat.slider"), interval)
         self.toggle = self._toggle(["NCHW", "NHWC"])
         self.slider.observe(lambda ch: self._guarded(self._show), names="value")
         self.toggle.observe(lambda ch: self._guarded(self._show), names="value")
@@ -348,12 +380,12 @@ class FlattenOrderExplorer(Explorer):
     def describe(self) -> str:
         (_, H, W), s = self.steps.shape, self._state
         (c, h, w), (c2, h2, w2) = s.chw, s.nhwc_chw
-        line = f"flat index {s.flat_index} = c·H·W + h·W + w = {c}·{H * W} + {h}·{W} + {w}: channel {c} at (h, w) = ({h}, {w})"
+        line = t("flat.caption", k=s.flat_index, c=c, HW=H * W, h=h, W=W, w=w)
         if self.layout == "NCHW":
             return line
-        return (f"{line} is what the classifier expects;\nNHWC stores channel {c2} at ({h2}, {w2}) there, so "
-                f"weight column {s.flat_index} multiplies the wrong feature" if (c, h, w) != (c2, h2, w2) else
-                f"{line};\nNHWC happens to store the same cell here; most other positions differ")
+        if (c, h, w) != (c2, h2, w2):
+            return t("flat.caption_wrong", line=line, c2=c2, h2=h2, w2=w2, k=s.flat_index)
+        return t("flat.caption_same", line=line)
 
 
 def flatten_order_explorer(C: int, H: int, W: int, interval: int = 700) -> FlattenOrderExplorer:
