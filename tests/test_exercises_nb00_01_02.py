@@ -204,6 +204,8 @@ def test_02_pool(kind):
     assert not fb and "do not overlap" in fb.message
     fb = check(exercise_id, right + 1)
     assert not fb and "rows 2m..2m+1" in fb.message
+    fb = check(exercise_id, x[::2, ::2])  # the top-left cell of every window, not a pooling
+    assert not fb and "top-left cell of each window" in fb.message
     fb = check(exercise_id, "block maxima")
     assert not fb
 

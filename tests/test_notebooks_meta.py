@@ -36,7 +36,6 @@ def test_notebook_conventions(path):
         assert "execution" not in c.get("metadata", {}), "no execution timestamps"
     assert "widgets" not in nb["metadata"], "no saved widget state"
     assert any("check(" in _source(c) for c in code), "exercises with instant checks"
-    assert any(c.get("metadata", {}).get("jupyter", {}).get("source_hidden") for c in code), "a collapsed solution cell"
     text = path.read_text(encoding="utf-8")
     assert "/root/" not in text and "/home/" not in text and "/work/" not in text, "no absolute paths in outputs"
     for c in code:
@@ -66,3 +65,83 @@ def test_every_section_and_erratum_is_covered():
     }
     for erratum, (nb, words) in errata.items():
         assert words.lower() in text[nb].lower(), f"erratum {erratum}: notebook {nb} does not mention {words!r}"
+
+
+CHECK = re.compile(r"""check\(\s*["'](\d\d\.\w+)["']""")
+
+
+def _text_outputs(cell):
+    parts = []
+    for out in cell.get("outputs", []):
+        parts += out.get("text", []) if "text" in out else out.get("data", {}).get("text/plain", [])
+    return "".join(parts)
+
+
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_are_stubs_and_solutions_come_last(path):
+    """Exercise cells hold `answer = ...` and store "not attempted yet"; a ## Solutions section ends the notebook."""
+    cells = _load(path)["cells"]
+    heads = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and _source(c).lstrip().startswith("## Solutions")]
+    assert len(heads) == 1, "one '## Solutions' section"
+    body, solutions = cells[: heads[0]], cells[heads[0] + 1:]
+    asked = []
+    for c in body:
+        if c["cell_type"] != "code":
+            continue
+        assert "solution" not in _tags(c), "a solution cell sits before ## Solutions"
+        ids = CHECK.findall(_source(c))
+        if ids:
+            assert re.search(r"^answer\s*=\s*\.\.\.", _source(c), re.M), f"exercise cell for {ids} is not a stub (answer = ...)"
+            assert "not attempted yet" in _text_outputs(c), f"exercise cell for {ids} does not store 'not attempted yet'"
+            asked += ids
+    assert asked, "the notebook has exercises"
+    solved = []
+    for c in solutions:
+        if c["cell_type"] == "markdown":
+            continue
+        assert "solution" in _tags(c), "every code cell under ## Solutions is tagged solution"
+        assert c["metadata"].get("jupyter", {}).get("source_hidden"), "solution cells are collapsed"
+        src = _source(c)
+        assert sum(line.lstrip().startswith("#") for line in src.splitlines()) >= 2, "a solution explains its reasoning"
+        ids = CHECK.findall(src)
+        assert len(ids) == 1, "one solution cell per exercise, ending with its check"
+        assert "✓ correct" in _text_outputs(c), f"the solution of {ids[0]} does not pass its check"
+        solved += ids
+    assert sorted(solved) == sorted(set(asked)), "each exercise has exactly one solution"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_prediction_before_a_reveal(path):
+    """At least one markdown cell tagged 'predict' asks the learner to write something down; a code cell follows."""
+    cells = _load(path)["cells"]
+    found = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and "predict" in _tags(c)]
+    assert found, "no predict-then-check question (a markdown cell tagged 'predict')"
+    for i in found:
+        assert "Predict" in _source(cells[i]), "a predict cell says Predict"
+        assert i + 1 < len(cells) and cells[i + 1]["cell_type"] == "code", "the reveal follows the prediction"
+
+
+def test_the_errata_table_and_its_links():
+    """Notebook 00 has the errata table (8 rows); a notebook that names 'erratum N' links to it."""
+    nb00 = next(p for p in NOTEBOOKS if p.name.startswith("00_"))
+    md = "\n".join(_source(c) for c in _load(nb00)["cells"] if c["cell_type"] == "markdown")
+    assert re.search(r"^## Errata", md, re.M) or '<a id="errata"></a>' in md
+    rows = re.findall(r"^\|\s*(\d+)\s*\|", md, re.M)
+    assert [int(r) for r in rows if int(r) <= 8][:8] == list(range(1, 9)), rows
+    for path in NOTEBOOKS[1:]:
+        md = "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "markdown")
+        if re.search(r"\berratum \d", md, re.I):
+            assert "00_how_to_use_this_course.ipynb#errata" in md, f"{path.name} names an erratum but does not link the table"
+
+
+def test_the_backward_pass_map_is_registered_and_shown():
+    from bplib.figures import FIGURES
+
+    assert "backward_pass" in FIGURES
+    for prefix in ("06", "07"):
+        path = next(p for p in NOTEBOOKS if p.name.startswith(prefix))
+        assert "../figures/backward_pass." in path.read_text(encoding="utf-8"), f"{path.name} does not show backward_pass"
