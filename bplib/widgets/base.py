@@ -13,6 +13,37 @@ CAPTION_STYLE = "font-size:22px; line-height:1.5; color:#000; font-family:'DejaV
 BUTTON_STYLE = {"font_size": "22px", "font_weight": "bold"}
 
 
+def link_play(play: widgets.Play, slider: widgets.IntSlider, guarded=None) -> widgets.Link:
+    """Link a Play to a slider so that Play moves the picture in every front end.
+
+    play, slider: widgets over the same integer range; guarded(fn, *args): how callbacks run
+    (GuardedCallbacks._guarded, so that errors are shown), default a plain call.
+    Returns the jslink Link (Play drives the slider in the browser, no kernel round trip).
+
+    Where a front end lacks jslink (Colab's widget manager), the kernel follows instead: while
+    Play is playing, a Play value the slider has not reached moves the slider; while it is
+    paused, a slider move brings Play along, so that Play resumes from the step shown. Where
+    jslink works, the browser has already moved the slider when Play's value reaches the kernel
+    (the Link saves the slider first), so nothing moves, and nothing is drawn, a second time.
+    """
+    if not isinstance(play, widgets.Play) or not isinstance(slider, widgets.IntSlider):
+        raise TypeError(f"link_play: expected an ipywidgets Play and an IntSlider, got {type(play).__name__} "
+                        f"and {type(slider).__name__}")
+    run = guarded or (lambda fn, *args: fn(*args))
+
+    def follow_play(k: int) -> None:
+        if play.playing and slider.value != k:
+            slider.value = min(max(int(k), slider.min), slider.max)
+
+    def lead_play(k: int) -> None:
+        if not play.playing and play.value != k:
+            play.value = min(max(int(k), play.min), play.max)
+
+    play.observe(lambda change: run(follow_play, change["new"]), names="value")
+    slider.observe(lambda change: run(lead_play, change["new"]), names="value")
+    return widgets.jslink((play, "value"), (slider, "value"))
+
+
 class GuardedCallbacks:
     """Mixin: ``_guarded(fn, *args)`` runs a callback; a failure lands in ``self.output`` (an
     ipywidgets.Output), in ``self.errors`` and, in red, in the ``self.caption`` HTML widget."""
@@ -45,7 +76,7 @@ class StepWidget(GuardedCallbacks):
                                  layout=widgets.Layout(width="150px"))
         self.slider = widgets.IntSlider(value=0, min=0, max=last, description="step", readout=True,
                                         layout=widgets.Layout(width="480px"), style={"description_width": "initial"})
-        self.link = widgets.jslink((self.play, "value"), (self.slider, "value"))  # Play runs in the browser
+        self.link = link_play(self.play, self.slider, self._guarded)  # jslink, and a kernel path where it is missing
         self.prev = widgets.Button(description="◀", tooltip="previous step", layout=widgets.Layout(width="64px"),
                                    style=BUTTON_STYLE)
         self.next = widgets.Button(description="▶", tooltip="next step", layout=widgets.Layout(width="64px"),

@@ -2,7 +2,8 @@
 
 For each widget: it renders (a picture with width), Play advances the step and changes the
 picture, the slider (keyboard) and ▶ do too, and no error or traceback appears anywhere.
-A screenshot of each widget goes to browser-screens/.
+A screenshot of each widget goes to browser-screens/. The screen carries no prompt that is not the
+course's: JupyterLab's "official Jupyter news?" toast is turned off by the course's settings overrides.
 """
 
 import hashlib
@@ -14,6 +15,7 @@ from playwright.sync_api import TimeoutError as PWTimeout
 NOTEBOOK = "tests/browser/all_widgets.ipynb"
 WIDGETS = ["sliding_kernel", "sliding_kernel_3_channels", "unpool_max", "weight_grad", "rot180", "full_conv"]
 ERROR_TEXTS = ["Traceback", "Error displaying widget", "Error:", "error:"]
+TOASTS = ".Toastify__toast"  # JupyterLab's notifications (the news prompt is one)
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +135,13 @@ def test_no_error_output_anywhere(page, screens):
     text = page.locator(".jp-Notebook").inner_text()
     assert "Traceback" not in text and "Error displaying widget" not in text
     assert "all widgets ready: 0 errors" in text
+
+
+def test_no_news_prompt_or_other_toast(page, screens):
+    """On a fresh JupyterLab (new user settings) the news prompt would show within seconds of loading;
+    deploy/jupyterlab/overrides.json (fetchNews: false) keeps it away, and no other toast shows either."""
+    texts = [t.inner_text() for t in page.locator(TOASTS).all()]
+    if texts:
+        page.screenshot(path=str(screens / "toast.png"))
+    assert not any("news" in t.lower() for t in texts), f"the news prompt is on the screen: {texts}"
+    assert texts == [], f"a prompt that is not the course's: {texts}"
