@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import math
+import numbers
 import os
 import zlib
 from pathlib import Path
@@ -63,9 +65,13 @@ def read_idx(path, kind: str) -> np.ndarray:
     The header is big-endian: magic (2051 images, 2049 labels), then one uint32 per
     dimension; then one unsigned byte per pixel or label, nothing more, nothing less.
     """
-    if kind not in _IDX:
+    if not isinstance(kind, str) or kind not in _IDX:
         raise ValueError(f"read_idx: kind must be 'images' or 'labels', got {kind!r}")
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise TypeError(f"read_idx: path must be a file name (str or Path), got {path!r}")
     path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"read_idx: {path} is not a file")
     magic_want, ndim = _IDX[kind]
     data = _read_bytes(path)
     header_len = 4 + 4 * ndim
@@ -78,7 +84,7 @@ def read_idx(path, kind: str) -> np.ndarray:
     if len(data) < header_len:
         raise ValueError(f"read_idx: {path} has {len(data)} bytes, fewer than the {header_len}-byte IDX {kind} header")
     dims = tuple(int.from_bytes(data[4 + 4 * k : 8 + 4 * k], "big") for k in range(ndim))
-    expected = header_len + int(np.prod(dims, dtype=np.int64))
+    expected = header_len + math.prod(dims)  # exact: a damaged header must not overflow
     if len(data) != expected:
         what = "truncated" if len(data) < expected else "has trailing bytes"
         raise ValueError(
@@ -115,6 +121,10 @@ def mnist_split(n: int) -> tuple[np.ndarray, np.ndarray]:
     Image i is held out when i % 5 == 4, so 10,000 images give 8,000 / 2,000. No
     randomness: the split is the same on every machine and NumPy version.
     """
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"mnist_split: n must be an integer (the number of images), got {n!r}")
+    if not 0 <= n <= 10**9:
+        raise ValueError(f"mnist_split: n must be between 0 and 1e9 images, got n={n}")
     i = np.arange(n)
     held = i % HELD_OUT_EVERY == HELD_OUT_EVERY - 1
     return i[~held], i[held]

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import QUIET, as_float_array, check_int, finite_result, private
 
 __all__ = [
     "DenseCache",
@@ -33,13 +33,19 @@ def flatten(x):
     Flat index of (c, h, w) is c*H*W + h*W + w.
     """
     x = as_float_array(x, "x", "flatten", ndim=4, finite=False)
-    return x.reshape(x.shape[0], -1)
+    N, C, H, W = x.shape
+    return x.reshape(N, C * H * W)  # not (N, -1): that cannot infer -1 when N == 0
 
 
 def unflatten(v, shape):
     """(N, C*H*W) -> (N, C, H, W): the inverse of flatten. shape is (C, H, W) or (N, C, H, W)."""
-    v = as_float_array(v, "v", "unflatten", ndim=2, finite=False)
-    shape = tuple(int(s) for s in shape)
+    fn = "unflatten"
+    v = as_float_array(v, "v", fn, ndim=2, finite=False)
+    if isinstance(shape, np.ndarray) and shape.ndim == 1:
+        shape = tuple(shape.tolist())
+    if not isinstance(shape, (tuple, list)) or len(shape) not in (3, 4):
+        raise TypeError(f"{fn}: shape must be a tuple (C, H, W) or (N, C, H, W) of integers, got {shape!r}")
+    shape = tuple(check_int(s, "shape", fn, 0) for s in shape)
     if len(shape) == 4:
         if shape[0] != v.shape[0]:
             raise ValueError(f"unflatten: batch {shape[0]} != v.shape[0]={v.shape[0]} (v.shape={v.shape})")
@@ -65,6 +71,7 @@ class DenseCache(NamedTuple):
 def dense_forward(a, W, b):
     """Fully connected layer. a (N, D), W (K, D), b (K,) -> z = a @ W.T + b (N, K), cache."""
     fn = "dense_forward"
+    a_in, W_in = a, W
     a = as_float_array(a, "a", fn, ndim=2)
     W = as_float_array(W, "W", fn, ndim=2)
     b = as_float_array(b, "b", fn, ndim=1)
@@ -76,8 +83,10 @@ def dense_forward(a, W, b):
     if b.shape[0] != W.shape[0]:
         raise ValueError(f"{fn}: bias length {b.shape[0]} != W.shape[0]={W.shape[0]} (b.shape={b.shape}, W.shape={W.shape})")
     W = W.astype(a.dtype, copy=False)
-    z = a @ W.T + b.astype(a.dtype, copy=False)
-    return z, DenseCache(a, W)
+    with np.errstate(**QUIET):
+        z = a @ W.T + b.astype(a.dtype, copy=False)
+    finite_result(fn, z)
+    return z, DenseCache(private(a, a_in), private(W, W_in))  # the backward pass uses what this pass saw
 
 
 def dense_backward(dz, cache: DenseCache):
@@ -91,7 +100,10 @@ def dense_backward(dz, cache: DenseCache):
             f"{(cache.a.shape[0], cache.W.shape[0])}"
         )
     dz = dz.astype(cache.a.dtype, copy=False)
-    return dz @ cache.W, dz.T @ cache.a, dz.sum(axis=0)
+    with np.errstate(**QUIET):  # an overflow is refused below, not just warned about
+        da, dW, db = dz @ cache.W, dz.T @ cache.a, dz.sum(axis=0)
+    finite_result("dense_backward", da, dW, db)
+    return da, dW, db
 
 
 def relu(z):
@@ -115,13 +127,15 @@ def sigmoid(z):
 
 def sigmoid_prime(z):
     """sigma'(z) = sigma(z) * (1 - sigma(z))."""
-    s = sigmoid(z)
+    s = sigmoid(as_float_array(z, "z", "sigmoid_prime", finite=False))
     return s * (1 - s)
 
 
 def softmax(z):
     """Softmax over the last axis, shifted by the max so huge logits do not overflow."""
-    z = as_float_array(z, "z", "softmax")
+    z = as_float_array(z, "z", "softmax", nonempty=True)
+    if z.ndim == 0:
+        raise ValueError(f"softmax: z must have at least one axis (the classes), got a scalar {z!r}")
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
@@ -138,7 +152,14 @@ def softmax_cross_entropy(logits, y):
     N, K = logits.shape
     if N == 0:
         raise ValueError(f"{fn}: empty batch (logits.shape={logits.shape})")
-    y = np.asarray(y)
+    if K == 0:
+        raise ValueError(f"{fn}: no classes (logits.shape={logits.shape}); expected at least one column")
+    if not isinstance(y, (np.ndarray, list, tuple)):
+        raise TypeError(f"{fn}: labels y must be an array of integers, got {type(y).__name__}")
+    try:
+        y = np.asarray(y)
+    except (ValueError, TypeError, OverflowError) as e:
+        raise ValueError(f"{fn}: labels y are not a 1-D array of integers ({e})") from None
     if not np.issubdtype(y.dtype, np.integer):
         raise TypeError(f"{fn}: labels y must be integers, got dtype {y.dtype} (y.shape={y.shape})")
     if y.shape != (N,):

@@ -9,26 +9,43 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_int
-from .conv import conv_output_size
+from ._checks import as_float_array, check_alloc, check_bool, check_hw, check_int, nbytes
+from .conv import _out
 
 __all__ = ["conv_matrix", "conv_matrix_indices"]
+
+
+def _check_geometry(w_shape, input_hw, stride, padding, fn):
+    """((F, C, KH, KW), (H, W), stride, padding, (Ho, Wo)) checked, or a clear error."""
+    if isinstance(w_shape, np.ndarray) and w_shape.ndim == 1:
+        w_shape = tuple(w_shape.tolist())
+    if not isinstance(w_shape, (tuple, list)) or len(w_shape) != 4:
+        raise TypeError(f"{fn}: w_shape must be a tuple (F, C, KH, KW) of four integers, got {w_shape!r}")
+    F, C, KH, KW = (check_int(v, "w_shape", fn, 1) for v in w_shape)
+    H, W = check_hw(input_hw, "input_hw", fn)
+    s = check_int(stride, "stride", fn, 1)
+    p = check_int(padding, "padding", fn, 0)
+    if KH > H + 2 * p or KW > W + 2 * p:
+        raise ValueError(f"{fn}: kernel {KH}x{KW} is larger than the padded input {H + 2 * p}x{W + 2 * p}")
+    return (F, C, KH, KW), (H, W), s, p, (_out(H, KH, s, p), _out(W, KW, s, p))
 
 
 def conv_matrix_indices(w_shape, input_hw, stride: int = 1, padding: int = 0):
     """Where each weight lands in the convolution matrix.
 
-    Returns (rows, cols, widx) index arrays: M[rows[k], cols[k]] = w.ravel()[widx[k]].
-    Taps that fall on the zero padding are left out (they multiply zeros).
+    w_shape (F, C, KH, KW), input_hw (H, W). Returns (rows, cols, widx) index arrays, one
+    entry per tap inside the input: M[rows[k], cols[k]] = w.ravel()[widx[k]]. Taps that
+    fall on the zero padding are left out (they multiply zeros).
     """
-    fn = "conv_matrix"
-    F, C, KH, KW = (int(v) for v in w_shape)
-    H, W = (check_int(v, "input_hw", fn, 1) for v in input_hw)
-    s = check_int(stride, "stride", fn, 1)
-    p = check_int(padding, "padding", fn, 0)
-    if KH > H + 2 * p or KW > W + 2 * p:
-        raise ValueError(f"{fn}: kernel {KH}x{KW} is larger than the padded input {H + 2 * p}x{W + 2 * p}")
-    Ho, Wo = conv_output_size(H, KH, s, p), conv_output_size(W, KW, s, p)
+    return _indices(w_shape, input_hw, stride, padding, "conv_matrix_indices")
+
+
+def _indices(w_shape, input_hw, stride, padding, fn):
+    """conv_matrix_indices, with errors named after the public function fn."""
+    (F, C, KH, KW), (H, W), s, p, (Ho, Wo) = _check_geometry(w_shape, input_hw, stride, padding, fn)
+    # six index grids and their masks, one entry per tap of every window
+    check_alloc(fn, nbytes((F, Ho, Wo, C, KH, KW), np.intp) * 10,
+                f"the index grids of a {KH}x{KW} convolution matrix for w_shape={(F, C, KH, KW)}, input {H}x{W}")
     f, i, j, c, u, v = np.meshgrid(
         np.arange(F), np.arange(Ho), np.arange(Wo), np.arange(C), np.arange(KH), np.arange(KW),
         indexing="ij",
@@ -49,11 +66,14 @@ def conv_matrix(w, input_hw, stride: int = 1, padding: int = 0, sparse: bool = F
     the input gradient. Dense ndarray by default; sparse=True gives a scipy.sparse CSR
     matrix (needs SciPy).
     """
-    w = as_float_array(w, "w", "conv_matrix", ndim=4)
-    H, W = input_hw
-    rows, cols, widx = conv_matrix_indices(w.shape, (H, W), stride, padding)
-    F, C, KH, KW = w.shape
-    shape = (F * conv_output_size(H, KH, stride, padding) * conv_output_size(W, KW, stride, padding), C * H * W)
+    fn = "conv_matrix"
+    w = as_float_array(w, "w", fn, ndim=4, nonempty=True)
+    sparse = check_bool(sparse, "sparse", fn)
+    (F, C, KH, KW), (H, W), s, p, (Ho, Wo) = _check_geometry(w.shape, input_hw, stride, padding, fn)
+    shape = (F * Ho * Wo, C * H * W)
+    if not sparse:
+        check_alloc(fn, nbytes(shape, w.dtype), f"the dense {shape[0]} x {shape[1]} matrix (sparse=True stores only the taps)")
+    rows, cols, widx = _indices(w.shape, (H, W), s, p, fn)
     if sparse:
         try:
             from scipy import sparse as sp

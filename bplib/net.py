@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from ._checks import as_float_array, check_int
+from ._checks import as_float_array, check_alloc, check_int, check_real, nbytes
 from .conv import conv2d_backward, conv2d_forward
 from .layers import (
     dense_backward,
@@ -122,7 +122,7 @@ class ArticleNet:
             raise ValueError(f"{fn}: activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
         try:
             self.dtype = np.dtype(dtype)
-        except TypeError as e:
+        except (TypeError, ValueError) as e:
             raise TypeError(f"{fn}: dtype must be a NumPy float type such as np.float32, got {dtype!r}") from e
         if not np.issubdtype(self.dtype, np.floating):
             raise TypeError(f"{fn}: dtype must be a floating-point type (np.float32 or np.float64), got {self.dtype}")
@@ -131,6 +131,13 @@ class ArticleNet:
         M = IMAGE[1] - k + 1  # conv output side
         P = M // 2  # pooled side
         D = F * P * P
+        # W4 is drawn in float64 and then cast: refuse a typo such as channels=10**6 before drawing it
+        check_alloc(fn, nbytes((K, D)) + nbytes((K, D), self.dtype) + nbytes((F, IMAGE[0], k, k)) * 2,
+                    f"the parameters of {F} kernels {k}x{k} and a dense layer {K} x {D}")
+        if isinstance(seed, (bool, np.bool_)) or not (seed is None or isinstance(seed, numbers.Integral)):
+            raise TypeError(f"{fn}: seed must be an integer (or None), got {seed!r}")
+        if seed is not None and seed < 0:
+            raise ValueError(f"{fn}: seed must be >= 0, got seed={seed}")
         rng = np.random.default_rng(seed)
         gain = 2.0 if activation == "relu" else 1.0
         self.W1 = (rng.standard_normal((F, IMAGE[0], k, k)) * np.sqrt(gain / (IMAGE[0] * k * k))).astype(self.dtype)
@@ -147,23 +154,29 @@ class ArticleNet:
         """The parameters by name: {'W1', 'b1', 'W4', 'b4'} -> the arrays themselves (not copies)."""
         return {"W1": self.W1, "b1": self.b1, "W4": self.W4, "b4": self.b4}
 
-    def _check_x(self, x, fn: str) -> np.ndarray:
-        x = as_float_array(x, "x", fn, finite=False)
+    def _check_x(self, x, fn: str, name: str = "x") -> np.ndarray:
+        x = as_float_array(x, name, fn, finite=False)
         if x.ndim != 4 or x.shape[1:] != IMAGE:
-            raise ValueError(f"{fn}: x.shape={x.shape}, expected (N, {', '.join(map(str, IMAGE))})")
+            raise ValueError(f"{fn}: {name}.shape={x.shape}, expected (N, {', '.join(map(str, IMAGE))})")
         if x.shape[0] == 0:
-            raise ValueError(f"{fn}: empty batch, x.shape={x.shape}; expected at least one image (N >= 1)")
-        return as_float_array(x.astype(self.dtype, copy=False), "x", fn)  # now the NaN/inf check
+            raise ValueError(f"{fn}: empty batch, {name}.shape={x.shape}; expected at least one image (N >= 1)")
+        return as_float_array(x.astype(self.dtype, copy=False), name, fn)  # now the NaN/inf check
 
-    def _check_y(self, y, N: int, fn: str) -> np.ndarray:
-        y = np.asarray(y)
+    def _check_y(self, y, N: int, fn: str, name: str = "y") -> np.ndarray:
+        if not isinstance(y, (np.ndarray, list, tuple)):
+            raise TypeError(f"{fn}: labels {name} must be an array of integers, got {type(y).__name__}")
+        try:
+            y = np.asarray(y)
+        except (ValueError, TypeError, OverflowError) as e:
+            raise ValueError(f"{fn}: labels {name} are not a 1-D array of integers ({e})") from None
         if not np.issubdtype(y.dtype, np.integer):
-            raise TypeError(f"{fn}: labels y must be integers, got dtype {y.dtype} (y.shape={y.shape})")
+            raise TypeError(f"{fn}: labels {name} must be integers, got dtype {y.dtype} ({name}.shape={y.shape})")
         if y.shape != (N,):
-            raise ValueError(f"{fn}: y.shape={y.shape}, expected ({N},): one label per image")
+            raise ValueError(f"{fn}: {name}.shape={y.shape}, expected ({N},): one label per image")
         K = self.W4.shape[0]
         if y.min() < 0 or y.max() >= K:
-            raise ValueError(f"{fn}: labels must be in [0, {K}), got min {y.min()}, max {y.max()}")
+            which = "labels" if name == "y" else f"labels {name}"
+            raise ValueError(f"{fn}: {which} must be in [0, {K}), got min {y.min()}, max {y.max()}")
         return y
 
     def forward(self, x) -> Trace:
@@ -179,6 +192,8 @@ class ArticleNet:
 
     def loss(self, trace: Trace, y) -> float:
         """Mean cross-entropy C = -(1/N) sum_n log a4[n, y_n] for integer labels y (N,)."""
+        if not isinstance(trace, Trace):
+            raise TypeError(f"ArticleNet.loss: trace must be the Trace from ArticleNet.forward, got {type(trace).__name__}")
         y = self._check_y(y, trace.z4.shape[0], "ArticleNet.loss")
         return softmax_cross_entropy(trace.z4, y)[0]
 
@@ -206,24 +221,48 @@ class ArticleNet:
         return Grads(delta4, dW4, db4, delta3, delta2, da1, delta1, dW1, db1, self.activation)
 
     def step(self, grads: Grads, lr: float) -> None:
-        """One SGD step, in place: W <- W - lr * dC/dW for W1, b1, W4, b4."""
-        lr = self.dtype.type(lr)
-        self.W1 -= lr * grads.dW1
-        self.b1 -= lr * grads.db1
-        self.W4 -= lr * grads.dW4
-        self.b4 -= lr * grads.db4
+        """One SGD step, in place: W <- W - lr * dC/dW for W1, b1, W4, b4.
+
+        Everything is checked before any weight changes: a bad lr or a gradient of the
+        wrong shape leaves the network as it was.
+        """
+        fn = "ArticleNet.step"
+        if not isinstance(grads, Grads):
+            raise TypeError(f"{fn}: grads must be the Grads from ArticleNet.backward, got {type(grads).__name__}")
+        with np.errstate(over="ignore"):
+            lr = self.dtype.type(check_real(lr, "lr", fn, 0.0))
+        if not np.isfinite(lr):
+            raise ValueError(f"{fn}: lr={lr} overflows {self.dtype}")
+        updates = []
+        for name, g in grads.params().items():
+            W = getattr(self, name)
+            g = as_float_array(g, f"grads.{'d' + name}", fn)
+            if g.shape != W.shape:
+                raise ValueError(f"{fn}: grads.d{name}.shape={g.shape} != {name}.shape={W.shape}")
+            with np.errstate(over="ignore"):
+                step = lr * g.astype(self.dtype, copy=False)
+            if not np.isfinite(step).all():
+                raise ValueError(f"{fn}: lr * grads.d{name} overflows {self.dtype} (lr={lr})")
+            updates.append((W, step))
+        for W, step in updates:  # only now: nothing is half applied
+            W -= step
 
     def predict(self, x, batch_size: int = 500) -> np.ndarray:
         """x (N, 1, 28, 28) -> predicted classes (N,) int64, computed batch_size images at a time."""
         x = self._check_x(x, "ArticleNet.predict")
         B = check_int(batch_size, "batch_size", "ArticleNet.predict", 1)
+        return self._predict(x, B)
+
+    def _predict(self, x, B: int) -> np.ndarray:
+        """predict() on an x already checked."""
         return np.concatenate([self.forward(x[i : i + B]).z4.argmax(axis=1) for i in range(0, len(x), B)])
 
     def accuracy(self, x, y, batch_size: int = 500) -> float:
         """Fraction of the images x (N, 1, 28, 28) whose predicted class equals y (N,)."""
         x = self._check_x(x, "ArticleNet.accuracy")
         y = self._check_y(y, x.shape[0], "ArticleNet.accuracy")
-        return float(np.mean(self.predict(x, batch_size) == y))
+        B = check_int(batch_size, "batch_size", "ArticleNet.accuracy", 1)
+        return float(np.mean(self._predict(x, B) == y))
 
 
 def minibatches(n: int, batch_size: int, rng) -> list:
@@ -231,6 +270,11 @@ def minibatches(n: int, batch_size: int, rng) -> list:
 
     The last batch is shorter when batch_size does not divide n (as PyTorch's DataLoader).
     """
+    n = check_int(n, "n", "minibatches", 0)
+    batch_size = check_int(batch_size, "batch_size", "minibatches", 1)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"minibatches: rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    check_alloc("minibatches", nbytes((n,), np.intp) * 2, f"a permutation of n={n} indices")
     order = rng.permutation(n)
     return [order[i : i + batch_size] for i in range(0, n, batch_size)]
 
@@ -284,13 +328,21 @@ def train(net: ArticleNet, x, y, epochs=10, batch_size=64, lr=0.1, seed=0, progr
     y = net._check_y(y, x.shape[0], fn)
     epochs = check_int(epochs, "epochs", fn, 1)
     batch_size = check_int(batch_size, "batch_size", fn, 1)
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"{fn}: lr must be a positive number, got lr={lr}")
+    try:
+        lr_ok = not isinstance(lr, (bool, np.bool_)) and isinstance(lr, numbers.Real) and 0 < float(lr) < np.inf
+    except OverflowError:  # an int like 10**400
+        lr_ok = False
+    if not lr_ok:
+        raise ValueError(f"{fn}: lr must be a positive number, got lr={lr!r}")
     if (x_val is None) != (y_val is None):
         raise ValueError(f"{fn}: give both x_val and y_val, or neither")
     if x_val is not None:
-        x_val = net._check_x(x_val, fn)
-        y_val = net._check_y(y_val, x_val.shape[0], fn)
+        x_val = net._check_x(x_val, fn, "x_val")
+        y_val = net._check_y(y_val, x_val.shape[0], fn, "y_val")
+    if isinstance(seed, (bool, np.bool_)) or not (seed is None or isinstance(seed, numbers.Integral)) or (seed or 0) < 0:
+        raise TypeError(f"{fn}: seed must be an integer >= 0 (or None), got {seed!r}")
+    if not isinstance(progress, (bool, np.bool_)):
+        raise TypeError(f"{fn}: progress must be True or False, got {progress!r}")
     rng = np.random.default_rng(seed)
     steps_per_epoch = -(-x.shape[0] // batch_size)
     bar = None

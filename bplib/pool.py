@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_pair
+from ._checks import QUIET, as_float_array, check_alloc, check_pair, finite_result, nbytes, private
 
 __all__ = [
     "PoolCache",
@@ -47,7 +47,7 @@ class PoolCache(NamedTuple):
 
 
 def _setup(x, size, stride, fn):
-    x = as_float_array(x, "x", fn, ndim=4)
+    x = as_float_array(x, "x", fn, ndim=4, nonempty=True)
     KH, KW = check_pair(size, "size", fn, 1)
     SH, SW = check_pair(stride if stride is not None else (KH, KW), "stride", fn, 1)
     N, C, H, W = x.shape
@@ -56,6 +56,9 @@ def _setup(x, size, stride, fn):
             f"{fn}: pool window {KH}x{KW} is larger than the input map {H}x{W} (x.shape={x.shape})"
         )
     Ho, Wo = (H - KH) // SH + 1, (W - KW) // SW + 1
+    # the window stack (avg, L2) and the backward pass's dx: refuse before allocating
+    check_alloc(fn, nbytes((N, C, Ho, Wo, KH * KW), x.dtype) * 2 + nbytes(x.shape, x.dtype),
+                f"{KH}x{KW} windows with stride ({SH}, {SW}) over x.shape={x.shape}")
     return x, (KH, KW), (SH, SW), (Ho, Wo)
 
 
@@ -135,7 +138,9 @@ def maxpool2d_backward(dy, cache: PoolCache):
 def avgpool2d_forward(x, size=2, stride=None):
     """Average pooling. x (N, C, H, W) -> y (N, C, Ho, Wo), cache; stride defaults to size."""
     x, size, stride, out_hw = _setup(x, size, stride, "avgpool2d_forward")
-    y = _window_stack(x, size, stride, out_hw).mean(axis=-1)
+    with np.errstate(**QUIET):
+        y = _window_stack(x, size, stride, out_hw).mean(axis=-1)
+    finite_result("avgpool2d_forward", y)
     return y, PoolCache("avg", x.shape, size, stride, None, None, None)
 
 
@@ -151,10 +156,20 @@ def avgpool2d_backward(dy, cache: PoolCache):
 
 
 def l2pool2d_forward(x, size=2, stride=None):
-    """L2 pooling: y = sqrt(sum of squares over the window). x (N, C, H, W) -> y, cache."""
+    """L2 pooling: y = sqrt(sum of squares over the window). x (N, C, H, W) -> y, cache.
+
+    Computed scaled, as a norm is: y = m * sqrt(sum((x / m)^2)) with m the window's largest
+    |x|, so float16 inputs >= 256 do not overflow and float32 inputs of 1e-30 do not vanish.
+    """
+    x_in = x
     x, size, stride, out_hw = _setup(x, size, stride, "l2pool2d_forward")
-    y = np.sqrt((_window_stack(x, size, stride, out_hw) ** 2).sum(axis=-1))
-    return y, PoolCache("l2", x.shape, size, stride, None, x, y)
+    win = _window_stack(x, size, stride, out_hw)
+    m = np.abs(win).max(axis=-1)
+    scale = np.where(m > 0, m, 1).astype(x.dtype)
+    with np.errstate(**QUIET):
+        y = m * np.sqrt(np.square(win / scale[..., None]).sum(axis=-1))
+    finite_result("l2pool2d_forward", y)
+    return y, PoolCache("l2", x.shape, size, stride, None, private(x, x_in), y)
 
 
 def l2pool2d_backward(dy, cache: PoolCache):
@@ -164,16 +179,20 @@ def l2pool2d_backward(dy, cache: PoolCache):
     """
     dy = _check_dy(dy, cache, "l2pool2d_backward", "l2")
     y = cache.y
-    scale = np.divide(dy, y, out=np.zeros_like(dy), where=y > 0)  # sqrt is not differentiable at 0
     win = _window_stack(cache.x, cache.size, cache.stride, y.shape[2:])
-    return _scatter(win * scale[..., None], cache.x_shape, cache.size, cache.stride, dy.dtype)
+    # dy * (x / y), with x / y (<= 1 in size) formed first: no overflow or underflow on the way
+    ratio = np.divide(win, y[..., None], out=np.zeros(win.shape, dtype=np.result_type(win, y)), where=y[..., None] > 0)
+    return _scatter(ratio * dy[..., None], cache.x_shape, cache.size, cache.stride, dy.dtype)  # 0 where y == 0
 
 
 def global_avgpool_forward(x):
     """Global average pooling (GAP): each H x W map -> its mean. x (N, C, H, W) -> y (N, C), cache."""
-    x = as_float_array(x, "x", "global_avgpool_forward", ndim=4)
+    x = as_float_array(x, "x", "global_avgpool_forward", ndim=4, nonempty=True)
     H, W = x.shape[2:]
-    return x.mean(axis=(2, 3)), PoolCache("gap", x.shape, (H, W), (H, W), None, None, None)
+    with np.errstate(**QUIET):
+        y = x.mean(axis=(2, 3))
+    finite_result("global_avgpool_forward", y)
+    return y, PoolCache("gap", x.shape, (H, W), (H, W), None, None, None)
 
 
 def global_avgpool_backward(dy, cache: PoolCache):

@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_int
-from .conv import conv2d_backward, conv2d_forward, conv_output_size
+from ._checks import check_alloc, check_hw, check_int, nbytes
+from .conv import _out, conv2d_backward, conv2d_forward
 from .pool import avgpool2d_backward, avgpool2d_forward
 
 __all__ = ["Layer", "RF", "receptive_fields", "feature_sizes", "trace_receptive_field"]
@@ -42,10 +42,18 @@ class RF(NamedTuple):
 
 
 def _check_layers(layers, fn):
+    """A list of Layer from Layers or tuples (kind, kernel[, stride[, padding]]), each checked."""
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, (list, tuple)):
+        raise TypeError(f"{fn}: layers must be a list of Layer(kind, kernel, stride, padding), got {type(layers).__name__}")
     out = []
     for k, layer in enumerate(layers):
-        layer = Layer(*layer) if not isinstance(layer, Layer) else layer
-        if layer.kind not in ("conv", "pool"):
+        if not isinstance(layer, Layer):
+            if not isinstance(layer, (list, tuple)) or not 2 <= len(layer) <= 4:
+                raise TypeError(
+                    f"{fn}: layer {k} must be a Layer(kind, kernel, stride, padding) or a tuple of 2 to 4 items, got {layer!r}"
+                )
+            layer = Layer(*layer)
+        if not isinstance(layer.kind, str) or layer.kind not in ("conv", "pool"):
             raise ValueError(f"{fn}: layer {k} kind must be 'conv' or 'pool', got {layer.kind!r}")
         check_int(layer.kernel, f"layer {k} kernel", fn, 1)
         check_int(layer.stride, f"layer {k} stride", fn, 1)
@@ -72,15 +80,26 @@ def receptive_fields(layers) -> list:
 def feature_sizes(layers, input_size: int) -> list:
     """Map size along one axis: [input, after layer 1, ...]; ValueError if a layer does not fit."""
     layers = _check_layers(layers, "feature_sizes")
-    sizes = [check_int(input_size, "input_size", "feature_sizes", 1)]
+    return _sizes(layers, input_size, "feature_sizes")
+
+
+def _sizes(layers, input_size, fn):
+    sizes = [check_int(input_size, "input_size", fn, 1)]
     for k, layer in enumerate(layers):
         if layer.kernel > sizes[-1] + 2 * layer.padding:
             raise ValueError(
-                f"feature_sizes: layer {k + 1} ({layer.kind} {layer.kernel}x{layer.kernel}) does not fit a "
+                f"{fn}: layer {k + 1} ({layer.kind} {layer.kernel}x{layer.kernel}) does not fit a "
                 f"{sizes[-1]}x{sizes[-1]} map (padding {layer.padding})"
             )
-        sizes.append(conv_output_size(sizes[-1], layer.kernel, layer.stride, layer.padding))
+        sizes.append(_out(sizes[-1], layer.kernel, layer.stride, layer.padding))
     return sizes
+
+
+def check_trace_alloc(fn: str, layers, sizes, times: int = 1) -> None:
+    """Refuse a trace whose maps (each layer's map, its gradient and padded copy) would pass the limit."""
+    per_trace = sum(nbytes((s + 2 * ly.padding, s + 2 * ly.padding)) for s, ly in zip(sizes, layers)) * 4
+    check_alloc(fn, (per_trace + nbytes((sizes[0], sizes[0])) * 4) * times,
+                f"tracing {len(layers)} layers over a {sizes[0]}x{sizes[0]} input")
 
 
 def trace_receptive_field(layers, input_size: int, depth: int, neuron: tuple):
@@ -97,8 +116,13 @@ def trace_receptive_field(layers, input_size: int, depth: int, neuron: tuple):
     depth = check_int(depth, "depth", fn, 0)
     if depth > len(layers):
         raise ValueError(f"{fn}: depth {depth} > number of layers {len(layers)}")
-    sizes = feature_sizes(layers, input_size)
-    i, j = neuron
+    sizes = _sizes(layers, input_size, fn)
+    if isinstance(neuron, np.ndarray) and neuron.ndim == 1:
+        neuron = tuple(neuron.tolist())
+    if not isinstance(neuron, (tuple, list)) or len(neuron) != 2:
+        raise TypeError(f"{fn}: neuron must be a pair (i, j) of integers, got {neuron!r}")
+    i, j = check_hw(neuron, "neuron", fn, 0)
+    check_trace_alloc(fn, layers, sizes)
     if not (0 <= i < sizes[depth] and 0 <= j < sizes[depth]):
         raise ValueError(f"{fn}: neuron {neuron} is outside the {sizes[depth]}x{sizes[depth]} map at depth {depth}")
     a = np.ones((1, 1, input_size, input_size))

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_int
+from ._checks import QUIET, as_float_array, check_alloc, check_bool, check_int, finite_result, nbytes
 
 __all__ = [
     "DropCache",
@@ -39,7 +39,9 @@ class DropCache(NamedTuple):
 
 
 def _check_p(p, fn):
-    if not isinstance(p, (int, float)) or isinstance(p, bool) or not 0 <= p < 1:
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{fn}: drop probability p must be a number in [0, 1), got p={p!r}")
+    if not 0 <= p < 1:  # NaN fails this too
         raise ValueError(f"{fn}: drop probability p must be a number in [0, 1), got p={p!r}")
     return float(p)
 
@@ -50,12 +52,15 @@ def _check_rng(rng, fn):
     return rng
 
 
-def _apply(x, mask, scale, training):
+def _apply(x, mask, scale, training, fn):
     """y = x * mask * scale in training; the identity (mask of ones, scale 1) at test time."""
-    if not training:
+    if not check_bool(training, "training", fn):
         return x.copy(), DropCache(np.ones(x.shape, dtype=x.dtype), 1.0)
     mask = np.broadcast_to(mask, x.shape).astype(x.dtype)
-    return x * mask * x.dtype.type(scale), DropCache(mask, float(scale))
+    with np.errstate(**QUIET):
+        y = x * mask * x.dtype.type(scale)
+    finite_result(fn, y)
+    return y, DropCache(mask, float(scale))
 
 
 def dropout_forward(x, p: float, rng, training: bool = True):
@@ -66,7 +71,9 @@ def dropout_forward(x, p: float, rng, training: bool = True):
     fn = "dropout_forward"
     x = as_float_array(x, "x", fn)
     p, rng = _check_p(p, fn), _check_rng(rng, fn)
-    return _apply(x, rng.random(x.shape) >= p, 1 / (1 - p), training)
+    check_bool(training, "training", fn)
+    check_alloc(fn, nbytes(x.shape) * 3, f"the mask of x.shape={x.shape}")
+    return _apply(x, rng.random(x.shape) >= p, 1 / (1 - p), training, fn)
 
 
 def channel_dropout_forward(x, p: float, rng, training: bool = True):
@@ -74,7 +81,9 @@ def channel_dropout_forward(x, p: float, rng, training: bool = True):
     fn = "channel_dropout_forward"
     x = as_float_array(x, "x", fn, ndim=4)
     p, rng = _check_p(p, fn), _check_rng(rng, fn)
-    return _apply(x, rng.random(x.shape[:2] + (1, 1)) >= p, 1 / (1 - p), training)
+    check_bool(training, "training", fn)
+    check_alloc(fn, nbytes(x.shape) * 3, f"the mask of x.shape={x.shape}")
+    return _apply(x, rng.random(x.shape[:2] + (1, 1)) >= p, 1 / (1 - p), training, fn)
 
 
 def dropblock_mask(shape, block_size: int, p: float, rng):
@@ -85,11 +94,16 @@ def dropblock_mask(shape, block_size: int, p: float, rng):
     of the map is dropped.
     """
     fn = "dropblock_mask"
-    N, C, H, W = (int(v) for v in shape)
+    if isinstance(shape, np.ndarray) and shape.ndim == 1:
+        shape = tuple(shape.tolist())
+    if not isinstance(shape, (tuple, list)) or len(shape) != 4:
+        raise TypeError(f"{fn}: shape must be a tuple (N, C, H, W) of four integers, got {shape!r}")
+    N, C, H, W = (check_int(v, "shape", fn, 1) for v in shape)
     k = check_int(block_size, "block_size", fn, 1)
     p, rng = _check_p(p, fn), _check_rng(rng, fn)
     if k > min(H, W):
         raise ValueError(f"{fn}: block_size {k} is larger than the map {H}x{W}")
+    check_alloc(fn, nbytes((N, C, H, W)) * 3, f"a mask of shape {(N, C, H, W)}")
     gamma = p / k**2 * (H * W) / ((H - k + 1) * (W - k + 1))
     seeds = rng.random((N, C, H - k + 1, W - k + 1)) < gamma  # top-left corners of the blocks
     dropped = np.zeros((N, C, H, W), dtype=bool)
@@ -102,10 +116,11 @@ def dropblock_mask(shape, block_size: int, p: float, rng):
 def dropblock_forward(x, block_size: int, p: float, rng, training: bool = True):
     """DropBlock. x (N, C, H, W) -> (y, cache); kept values rescaled by (mask size / kept count)."""
     fn = "dropblock_forward"
-    x = as_float_array(x, "x", fn, ndim=4)
+    x = as_float_array(x, "x", fn, ndim=4, nonempty=True)
+    check_bool(training, "training", fn)
     mask = dropblock_mask(x.shape, block_size, p, rng)
     kept = mask.sum()
-    return _apply(x, mask, mask.size / kept if kept else 0.0, training)
+    return _apply(x, mask, mask.size / kept if kept else 0.0, training, fn)
 
 
 def drop_backward(dy, cache: DropCache):

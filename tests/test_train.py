@@ -124,7 +124,7 @@ Y = np.array([0, 1, 2, 3])
         (dict(lr="0.1"), ValueError, r"lr must be a positive number"),
         (dict(lr=float("nan")), ValueError, r"lr must be a positive number"),
         (dict(x_val=X), ValueError, r"give both x_val and y_val, or neither"),
-        (dict(x_val=X, y_val=Y[:2]), ValueError, r"train: y.shape=\(2,\), expected \(4,\)"),
+        (dict(x_val=X, y_val=Y[:2]), ValueError, r"train: y_val.shape=\(2,\), expected \(4,\)"),  # y_val, not y
         (dict(net="net"), TypeError, r"net must be an ArticleNet, got str"),
     ],
 )

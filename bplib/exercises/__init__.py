@@ -11,7 +11,14 @@ result prints the same way every run, so nbval can compare it.
 from __future__ import annotations
 
 import importlib
+import inspect
+import pkgutil
+import warnings
 from dataclasses import dataclass
+
+import numpy as np
+
+from . import _compare
 
 __all__ = ["check", "exercise", "exercise_inputs", "Feedback", "list_exercises"]
 
@@ -65,25 +72,46 @@ def exercise(exercise_id: str, inputs=None):
     return register
 
 
+class UnknownExercise(KeyError, ValueError):
+    """No exercise has this id (a KeyError, and a ValueError: a bad argument)."""
+
+    __str__ = Exception.__str__  # the message as written, not KeyError's quoted repr
+
+
+def _unknown_message(exercise_id) -> str:
+    """'no exercise '05.x'; known: ...', naming the same notebook's exercises first (every module loaded)."""
+    _load_all()
+    prefix = exercise_id.split(".", 1)[0] + "." if isinstance(exercise_id, str) else ""
+    same = sorted(k for k in _REGISTRY if prefix and k.startswith(prefix))
+    known = ", ".join(same or sorted(_REGISTRY)) or "none"
+    return f"no exercise {exercise_id!r}; known: {known}"
+
+
 def _lookup(exercise_id: str):
+    if not isinstance(exercise_id, str):
+        raise TypeError(f"exercise id must be a string such as '05.delta1', got {exercise_id!r}")
     if exercise_id not in _REGISTRY:
         _load(exercise_id)
     if exercise_id not in _REGISTRY:
-        known = ", ".join(sorted(_REGISTRY)) or "none loaded"
-        raise KeyError(f"no exercise {exercise_id!r}; known: {known}")
+        raise UnknownExercise(_unknown_message(exercise_id))
     return _REGISTRY[exercise_id]
 
 
 def exercise_inputs(exercise_id: str) -> dict:
     """The numbers an exercise works on (a fresh dict of fresh arrays each call)."""
-    _lookup(exercise_id)
+    try:
+        _lookup(exercise_id)
+    except (TypeError, UnknownExercise) as e:
+        raise type(e)(f"exercise_inputs: {e}") from None
     if exercise_id not in _INPUTS:
-        raise KeyError(f"exercise {exercise_id!r} takes no inputs")
+        raise UnknownExercise(f"exercise_inputs: exercise {exercise_id!r} takes no inputs")
     return _INPUTS[exercise_id]()
 
 
 def _load(exercise_id: str) -> None:
     prefix = exercise_id.split(".", 1)[0]
+    if not prefix.isdigit() or len(prefix) != 2:
+        return  # not a notebook prefix: nothing to import (and no odd module names)
     try:
         importlib.import_module(f"{__name__}.nb{prefix}")
     except ModuleNotFoundError as e:
@@ -91,24 +119,77 @@ def _load(exercise_id: str) -> None:
             raise
 
 
+def _load_all() -> None:
+    """Import every notebook's module, so a list of the known ids is complete."""
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("nb"):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+def _what_is_expected(fn) -> str:
+    """The checker's docstring, first line: what the exercise asks for."""
+    doc = inspect.getdoc(fn) or ""
+    return doc.splitlines()[0].rstrip(".") if doc else "the answer the exercise describes"
+
+
+def _plain(answer):
+    """A generator or iterator becomes None (it is not an answer); an object with __array__ (a tensor) an ndarray."""
+    if inspect.isgenerator(answer) or (hasattr(answer, "__next__") and not isinstance(answer, (np.ndarray, np.generic))):
+        return None
+    if not isinstance(answer, (np.ndarray, np.generic)) and hasattr(answer, "__array__"):
+        try:
+            return np.asarray(answer)
+        except Exception:  # noqa: BLE001 - a tensor on another device, a broken object: keep it as given
+            return answer
+    return answer
+
+
 def check(exercise_id: str, answer) -> Feedback:
-    """Check ``answer`` for exercise ``exercise_id`` (e.g. "05.bp1"); returns a Feedback."""
-    fn = _lookup(exercise_id)
+    """Check ``answer`` for exercise ``exercise_id`` (e.g. "05.bp1"); returns a Feedback.
+
+    Never raises: a wrong id, a strange answer or a checker that trips over it all give
+    a ✗ with a message saying what was expected.
+    """
+    if not isinstance(exercise_id, str):
+        shown = _compare._short(exercise_id)
+        return Feedback(shown, False, f"the exercise id is a string such as '05.delta1', got {shown}")
+    try:
+        fn = _lookup(exercise_id)
+    except UnknownExercise as e:
+        return Feedback(exercise_id, False, str(e) + "; copy the id from the exercise's cell")
     if answer is Ellipsis:
         return Feedback(exercise_id, False, "replace the ... after answer = with your answer, then run the cell again",
                         attempted=False)
+    if inspect.isgenerator(answer) or (hasattr(answer, "__next__") and not isinstance(answer, (np.ndarray, np.generic))):
+        return Feedback(exercise_id, False, "that is a generator (or an iterator), not a value; wrap it in list(...) "
+                                            f"or np.array(...). The exercise asks for: {_what_is_expected(fn)}")
+    answer = _plain(answer)
+    _compare.start_probe()
     try:
-        if exercise_id in _INPUTS:
-            ok, message = fn(answer, **_INPUTS[exercise_id]())
-        else:
-            ok, message = fn(answer)
-    except (TypeError, ValueError, IndexError) as e:
-        ok, message = False, f"that answer could not be checked ({type(e).__name__}: {e})"
-    return Feedback(exercise_id, bool(ok), message)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            if exercise_id in _INPUTS:
+                ok, message = fn(answer, **_INPUTS[exercise_id]())
+            else:
+                ok, message = fn(answer)
+        ok, message = bool(ok), str(message)
+    except Exception as e:  # noqa: BLE001 - a learner's answer must never end in a traceback
+        ok = False
+        message = (f"that answer ({type(answer).__name__}) could not be checked ({type(e).__name__}: {e}); "
+                   f"the exercise asks for: {_what_is_expected(fn)}")
+    finally:
+        first = _compare.first_comparison()
+        _compare.start_probe()
+        _compare._probe.first = "done"  # comparisons outside check() record nothing
+    if not ok and first is not None and first[1]:  # the first comparison (with the expected value) found a rounding
+        message = _compare._close_message("")
+    return Feedback(exercise_id, ok, message)
 
 
 def list_exercises(prefix: str = "") -> list:
     """Ids of the registered exercises whose notebook prefix matches (loads that module)."""
+    if not isinstance(prefix, str):
+        raise TypeError(f"list_exercises: prefix must be a string such as '05', got {prefix!r}")
     if prefix:
         _load(prefix + ".")
     return sorted(k for k in _REGISTRY if k.startswith(prefix))

@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from .._checks import as_float_array, check_int
+from .._checks import OutOfRange, as_float_array, check_int
 
 
 class Steps:
@@ -25,7 +25,7 @@ class Steps:
         """The state after step k, 0 <= k < n_steps (or -n_steps <= k < 0)."""
         k = check_int(k, "k", f"{self.name}.state", -self.n_steps)
         if k >= self.n_steps:
-            raise IndexError(f"{self.name}: step {k} out of range; there are {self.n_steps} steps (0 .. {self.n_steps - 1})")
+            raise OutOfRange(f"{self.name}: step {k} out of range; there are {self.n_steps} steps (0 .. {self.n_steps - 1})")
         return self._make_state(k % self.n_steps)
 
     __getitem__ = state
@@ -67,7 +67,14 @@ def _scalar(b, name: str, fn: str) -> float:
 
 def fmt_number(v) -> str:
     """A cell's number as shown in captions and on the maps: 3 significant digits, no "-0"."""
-    v = float(v)
+    if isinstance(v, np.ndarray) and v.size == 1:
+        v = v.reshape(())[()]
+    if isinstance(v, (str, bytes)) or not isinstance(v, numbers.Real):
+        raise TypeError(f"fmt_number: v must be one real number, got {v!r}")
+    try:
+        v = float(v)
+    except OverflowError:
+        v = float("inf") if v > 0 else float("-inf")
     if not np.isfinite(v):
         return ""
     a = abs(v)

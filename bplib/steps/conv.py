@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .._checks import check_int, check_pair
+from .._checks import check_alloc, check_int, check_pair, nbytes
 from ..conv import conv_output_size
 from .base import Steps, _filled, _maps, _scalar
 
@@ -57,6 +57,7 @@ def sliding_kernel_steps(x, w, b=0.0, stride: int = 1, padding: int = 0) -> Step
     if KH > H + 2 * p or KW > W + 2 * p:
         raise ValueError(f"{fn}: kernel {KH}x{KW} is larger than the padded input {H + 2 * p}x{W + 2 * p} (x.shape={x.shape})")
     Ho, Wo = conv_output_size(H, KH, s, p), conv_output_size(W, KW, s, p)
+    check_alloc(fn, nbytes((C, H + 2 * p, W + 2 * p)) * 2 + nbytes((Ho, Wo)) * 4, f"padding x.shape={x.shape} by {p}")
     xp = np.pad(x, ((0, 0), (p, p), (p, p)))
     windows = sliding_window_view(xp, (KH, KW), axis=(1, 2))[:, : s * (Ho - 1) + 1 : s, : s * (Wo - 1) + 1 : s]
     products = windows * w[:, None, None]  # (C, Ho, Wo, KH, KW): every term of every sum

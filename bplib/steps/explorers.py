@@ -17,11 +17,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import as_float_array, check_int, check_pair
-from ..conv import conv_output_size, conv_transpose2d
+from .._checks import as_float_array, check_alloc, check_hw, check_int, check_pair, nbytes
+from ..conv import _out, conv_transpose2d
 from ..layers import flatten
 from ..matrix import conv_matrix, conv_matrix_indices
-from ..receptive import RF, _check_layers, feature_sizes, receptive_fields, trace_receptive_field
+from ..receptive import RF, _check_layers, _sizes, check_trace_alloc, receptive_fields, trace_receptive_field
 from .base import Steps
 
 __all__ = [
@@ -38,7 +38,27 @@ LAYOUTS = ("NCHW", "NHWC")
 
 def weight_symbols(n: int) -> list:
     """Names for n kernel weights in w.ravel() order: a, b, c, ... (w0, w1, ... past 26)."""
+    n = check_int(n, "n", "weight_symbols", 0, maximum=10**5)  # a drawing labels at most a few hundred
     return [chr(ord("a") + t) for t in range(n)] if n <= 26 else [f"w{t}" for t in range(n)]
+
+
+def conv_matrix_geometry(w, input_hw, stride, padding, fn="conv_matrix_geometry"):
+    """w as (F, C, KH, KW) float, (H, W), stride, padding, checked (the kernel must fit); nothing large is built.
+
+    w (F, C, KH, KW), (C, KH, KW) or (KH, KW); input_hw an int or a pair (H, W).
+    """
+    w = as_float_array(w, "w", fn, nonempty=True)
+    if w.ndim in (2, 3):
+        w = w.reshape((1,) * (4 - w.ndim) + w.shape)
+    if w.ndim != 4:
+        raise ValueError(f"{fn}: w must be (F, C, KH, KW), (C, KH, KW) or (KH, KW), got w.shape={w.shape}")
+    H, W = check_pair(input_hw, "input_hw", fn, 1)
+    s = check_int(stride, "stride", fn, 1)
+    p = check_int(padding, "padding", fn, 0)
+    KH, KW = w.shape[2:]
+    if KH > H + 2 * p or KW > W + 2 * p:
+        raise ValueError(f"{fn}: kernel {KH}x{KW} is larger than the padded input {H + 2 * p}x{W + 2 * p}")
+    return w, (H, W), s, p
 
 
 class ConvMatrixState(NamedTuple):
@@ -70,18 +90,14 @@ def conv_matrix_steps(w, input_hw, stride: int = 1, padding: int = 0, delta=None
     The last backflow_so_far is Cᵀ delta = conv_transpose2d(delta, w) = conv2d_backward's dx.
     """
     fn = "conv_matrix_steps"
-    w = as_float_array(w, "w", fn)
-    if w.ndim in (2, 3):
-        w = w.reshape((1,) * (4 - w.ndim) + w.shape)
-    if w.ndim != 4:
-        raise ValueError(f"{fn}: w must be (F, C, KH, KW), (C, KH, KW) or (KH, KW), got w.shape={w.shape}")
-    H, W = check_pair(tuple(input_hw) if isinstance(input_hw, (list, tuple)) else input_hw, "input_hw", fn, 1)
-    s = check_int(stride, "stride", fn, 1)
-    p = check_int(padding, "padding", fn, 0)
+    w, (H, W), s, p = conv_matrix_geometry(w, input_hw, stride, padding, fn)
     F, C, KH, KW = w.shape
-    M = conv_matrix(w, (H, W), s, p)  # raises if the kernel does not fit
+    Ho, Wo = _out(H, KH, s, p), _out(W, KW, s, p)
+    # C, the running sums C^T delta over the error cells, and one row's product: all dense
+    check_alloc(fn, nbytes((F * Ho * Wo, C * H * W), w.dtype) * 3,
+                f"the dense convolution matrix C ({F * Ho * Wo} x {C * H * W}) and its running sums")
+    M = conv_matrix(w, (H, W), s, p)
     rows, cols, widx = conv_matrix_indices(w.shape, (H, W), s, p)
-    Ho, Wo = conv_output_size(H, KH, s, p), conv_output_size(W, KW, s, p)
     if delta is None:
         delta = np.round(np.cos(2.4 * np.arange(F * Ho * Wo)), 1).reshape(F, Ho, Wo)
     delta = as_float_array(delta, "delta", fn)
@@ -151,10 +167,11 @@ def receptive_field_state(layers, input_size: int, depth: int, neuron) -> Recept
     depth = check_int(depth, "depth", fn, 0)
     if depth > len(layers):
         raise ValueError(f"{fn}: depth {depth} > number of layers {len(layers)}")
-    sizes = tuple(feature_sizes(layers, S))
-    i, j = (check_int(v, "neuron", fn, 0) for v in neuron)
+    sizes = tuple(_sizes(layers, S, fn))
+    i, j = check_hw(neuron, "neuron", fn, 0)
     if i >= sizes[depth] or j >= sizes[depth]:
         raise ValueError(f"{fn}: neuron {(i, j)} is outside the {sizes[depth]}x{sizes[depth]} map at depth {depth}")
+    check_trace_alloc(fn, layers, sizes, times=depth + 1)  # the field, and the cone at every depth
     rf = receptive_fields(layers)[depth]
     first = int(round(rf.start - (rf.size - 1) / 2))  # where neuron 0's field begins (< 0 with padding)
     top, left = first + i * rf.jump, first + j * rf.jump
@@ -171,8 +188,18 @@ def receptive_field_state(layers, input_size: int, depth: int, neuron) -> Recept
 
 
 def follow_neuron(layers, input_size: int, neuron, depth: int, new_depth: int) -> tuple:
-    """The neuron at new_depth whose field is centred nearest to neuron's at depth (clipped to the map)."""
-    rfs, sizes = receptive_fields(layers), feature_sizes(layers, input_size)
+    """The neuron at new_depth whose field is centred nearest to neuron's at depth (clipped to the map).
+
+    layers as in receptive_field_state, input_size S, neuron (i, j) at depth. Returns (i, j) at new_depth.
+    """
+    fn = "follow_neuron"
+    layers = _check_layers(layers, fn)
+    rfs, sizes = receptive_fields(layers), _sizes(layers, input_size, fn)
+    depth = check_int(depth, "depth", fn, 0, len(layers))
+    new_depth = check_int(new_depth, "new_depth", fn, 0, len(layers))
+    i, j = check_hw(neuron, "neuron", fn, 0)
+    if i >= sizes[depth] or j >= sizes[depth]:
+        raise ValueError(f"{fn}: neuron {(i, j)} is outside the {sizes[depth]}x{sizes[depth]} map at depth {depth}")
     old, new = rfs[depth], rfs[new_depth]
     centre = [old.start + v * old.jump for v in neuron]
     return tuple(int(np.clip(np.floor((c - new.start) / new.jump + 0.5), 0, sizes[new_depth] - 1)) for c in centre)
@@ -202,6 +229,7 @@ def flatten_order_steps(C: int, H: int, W: int) -> Steps:
     """
     fn = "flatten_order_steps"
     C, H, W = (check_int(v, name, fn, 1) for v, name in ((C, "C"), (H, "H"), (W, "W")))
+    check_alloc(fn, nbytes((C, H, W)) * 12, f"the flat indices of a {C}x{H}x{W} block")
     cells = np.arange(C * H * W, dtype=float).reshape(1, C, H, W)
     nchw = flatten(cells)[0].astype(int)  # the cell id c*H*W + h*W + w at each flat position
     nhwc = cells[0].transpose(1, 2, 0).ravel().astype(int)  # the same block stored channels last

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .._checks import as_float_array, check_int
+from .._checks import as_float_array, check_alloc, check_int, nbytes
 from ..conv import conv_input_size, dilate, rot180
 from .base import Steps, _filled, _maps
 from .unpool import _scatter_masked
@@ -82,7 +82,8 @@ def full_conv_steps(delta, w, stride: int = 1, padding: int = 0, input_hw=None) 
         raise ValueError(
             f"{fn}: delta has {F} error maps but w has {w.shape[0]} kernels (delta.shape={delta.shape}, w.shape={w.shape})"
         )
-    H, W = conv_input_size((Ho, Wo), (KH, KW), s, p, None if input_hw is None else tuple(input_hw), fn, "input_hw")
+    H, W = conv_input_size((Ho, Wo), (KH, KW), s, p, input_hw, fn, "input_hw")
+    check_alloc(fn, nbytes((C, F, H + 2 * p + KH, W + 2 * p + KW)) * 3, f"the gather and scatter maps of a {H}x{W} input")
     flipped = rot180(w)
     d = dilate(delta, s)  # (F, (Ho-1)*s+1, (Wo-1)*s+1)
     Hfull, Wfull = d.shape[1] + KH - 1, d.shape[2] + KW - 1  # the full convolution's size

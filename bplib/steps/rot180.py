@@ -41,7 +41,7 @@ def rot180_steps(w, mode: str = "rotate", frames: int = 6) -> Steps:
     w = as_float_array(w, "w", fn)
     if w.ndim != 2:
         raise ValueError(f"{fn}: w must be one 2-D kernel (KH, KW), got w.shape={w.shape}; pick one, e.g. w[0, 0]")
-    if mode not in ("rotate", "mirror"):
+    if not isinstance(mode, str) or mode not in ("rotate", "mirror"):
         raise ValueError(f"{fn}: mode must be 'rotate' or 'mirror', got {mode!r}")
     frames = check_int(frames, "frames", fn, 1)
     KH, KW = w.shape

@@ -67,7 +67,7 @@ def unpool_steps(x, dy, mode: str = "max", size=2, stride=None) -> Steps:
     maxpool2d_backward / avgpool2d_backward / global_avgpool_backward for one image.
     """
     fn = "unpool_steps"
-    if mode not in ("max", "avg", "gap"):
+    if not isinstance(mode, str) or mode not in ("max", "avg", "gap"):
         raise ValueError(f"{fn}: mode must be 'max', 'avg' or 'gap', got {mode!r}")
     x = _maps(x, "x", fn, "(C, H, W)")
     C, H, W = x.shape
