@@ -389,7 +389,6 @@ def test_whole_numbers_are_strict():
         assert int_tuple(bad) is None
 
 
-TRUNCATING = {"02.pooled_shape", "06.shape_dW4", "08.shape_dW", "10.row_pixels", "11.most_confused"}  # reported to the lead
 
 
 def _plus_fraction(right):
@@ -402,8 +401,7 @@ def _plus_fraction(right):
     return float(arr) + 0.4 if arr.ndim == 0 else arr + 0.4
 
 
-@pytest.mark.parametrize("eid", [pytest.param(e, marks=pytest.mark.xfail(reason="int() truncation, reported", strict=False))
-                                 if e in TRUNCATING else e for e in ALL])
+@pytest.mark.parametrize("eid", ALL)
 def test_whole_number_answers_are_not_truncated(eid):
     """The 04.smallest_change bug and its siblings: 4.9 is not 4."""
     right = _right(eid)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _compare
+from ._lang import tr
 
 __all__ = ["check", "exercise", "exercise_inputs", "Feedback", "list_exercises"]
 
@@ -40,7 +41,9 @@ class Feedback:
 
     @property
     def mark(self) -> str:
-        return "✓ correct" if self.ok else ("✗ not yet" if self.attempted else "… not attempted yet")
+        if self.ok:
+            return tr("✓ correct", "✓ 正确")
+        return tr("✗ not yet", "✗ 还不对") if self.attempted else tr("… not attempted yet", "… 尚未作答")
 
     def __repr__(self) -> str:
         return f"[{self.exercise_id}] {self.mark}: {self.message}"
@@ -83,8 +86,8 @@ def _unknown_message(exercise_id) -> str:
     _load_all()
     prefix = exercise_id.split(".", 1)[0] + "." if isinstance(exercise_id, str) else ""
     same = sorted(k for k in _REGISTRY if prefix and k.startswith(prefix))
-    known = ", ".join(same or sorted(_REGISTRY)) or "none"
-    return f"no exercise {exercise_id!r}; known: {known}"
+    known = ", ".join(same or sorted(_REGISTRY)) or tr("none", "无")
+    return tr(f"no exercise {exercise_id!r}; known: {known}", f"没有练习 {exercise_id!r}；已有的练习：{known}")
 
 
 def _lookup(exercise_id: str):
@@ -129,7 +132,7 @@ def _load_all() -> None:
 def _what_is_expected(fn) -> str:
     """The checker's docstring, first line: what the exercise asks for."""
     doc = inspect.getdoc(fn) or ""
-    return doc.splitlines()[0].rstrip(".") if doc else "the answer the exercise describes"
+    return doc.splitlines()[0].rstrip(".") if doc else tr("the answer the exercise describes", "练习所描述的答案")
 
 
 def _plain(answer):
@@ -152,17 +155,20 @@ def check(exercise_id: str, answer) -> Feedback:
     """
     if not isinstance(exercise_id, str):
         shown = _compare._short(exercise_id)
-        return Feedback(shown, False, f"the exercise id is a string such as '05.delta1', got {shown}")
+        return Feedback(shown, False, tr(f"the exercise id is a string such as '05.delta1', got {shown}",
+                                         f"练习编号应是字符串，例如 '05.delta1'，收到的是 {shown}"))
     try:
         fn = _lookup(exercise_id)
     except UnknownExercise as e:
-        return Feedback(exercise_id, False, str(e) + "; copy the id from the exercise's cell")
+        return Feedback(exercise_id, False, str(e) + tr("; copy the id from the exercise's cell", "；请从练习的单元格里复制编号"))
     if answer is Ellipsis:
-        return Feedback(exercise_id, False, "replace the ... after answer = with your answer, then run the cell again",
-                        attempted=False)
+        return Feedback(exercise_id, False, tr("replace the ... after answer = with your answer, then run the cell again",
+                                               "把 answer = 后面的 ... 换成你的答案，再运行这个单元格"), attempted=False)
     if inspect.isgenerator(answer) or (hasattr(answer, "__next__") and not isinstance(answer, (np.ndarray, np.generic))):
-        return Feedback(exercise_id, False, "that is a generator (or an iterator), not a value; wrap it in list(...) "
-                                            f"or np.array(...). The exercise asks for: {_what_is_expected(fn)}")
+        return Feedback(exercise_id, False, tr("that is a generator (or an iterator), not a value; wrap it in list(...) "
+                                               f"or np.array(...). The exercise asks for: {_what_is_expected(fn)}",
+                                               "这是一个生成器（或迭代器），不是一个值；请用 list(...) 或 np.array(...) 包起来。"
+                                               f"练习要求（英文说明）：{_what_is_expected(fn)}"))
     answer = _plain(answer)
     _compare.start_probe()
     try:
@@ -175,8 +181,10 @@ def check(exercise_id: str, answer) -> Feedback:
         ok, message = bool(ok), str(message)
     except Exception as e:  # noqa: BLE001 - a learner's answer must never end in a traceback
         ok = False
-        message = (f"that answer ({type(answer).__name__}) could not be checked ({type(e).__name__}: {e}); "
-                   f"the exercise asks for: {_what_is_expected(fn)}")
+        message = tr(f"that answer ({type(answer).__name__}) could not be checked ({type(e).__name__}: {e}); "
+                     f"the exercise asks for: {_what_is_expected(fn)}",
+                     f"这个答案（{type(answer).__name__}）无法检查（{type(e).__name__}: {e}）；"
+                     f"练习要求（英文说明）：{_what_is_expected(fn)}")
     finally:
         first = _compare.first_comparison()
         _compare.start_probe()

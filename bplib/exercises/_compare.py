@@ -16,6 +16,7 @@ import threading
 import numpy as np
 
 from ..gradcheck import rel_error
+from ._lang import tr
 
 # The least tolerance an answer of this dtype can meet (norm-wise relative error): its own rounding.
 DTYPE_TOL = {np.dtype(np.float16): 2e-3, np.dtype(np.float32): 1e-5}
@@ -105,8 +106,9 @@ def rounded_version(values: np.ndarray, expected: np.ndarray) -> bool:
 
 def _close_message(name: str) -> str:
     what = f"{name} " if name else ""
-    return (f"close: {what}looks rounded; give more digits (use the value Python computed, "
-            "not a copy of its printed digits)")
+    return tr(f"close: {what}looks rounded; give more digits (use the value Python computed, "
+              "not a copy of its printed digits)",
+              f"很接近：{what}像是四舍五入过的；请给出更多位数（直接用 Python 算出的值，不要抄打印出来的数字）")
 
 
 def compare_array(answer, expected, name: str, tol: float = 1e-6, _record_it: bool = True):
@@ -120,27 +122,32 @@ def compare_array(answer, expected, name: str, tol: float = 1e-6, _record_it: bo
         if _record_it:
             _record(False, False)
         shape = f" of shape {expected.shape}" if expected.ndim else ""
-        return False, f"{name or 'the answer'} should be an array of numbers{shape}, got {type(answer).__name__}"
+        shape_zh = f"形状为 {expected.shape} 的" if expected.ndim else ""
+        return False, tr(f"{name or 'the answer'} should be an array of numbers{shape}, got {type(answer).__name__}",
+                         f"{name or '答案'}应是一个{shape_zh}数值数组，收到的是 {type(answer).__name__}")
     if values.shape != expected.shape:
         if _record_it:
             _record(False, False)
-        return False, f"{name} has shape {values.shape}, expected {expected.shape}"
+        return False, tr(f"{name} has shape {values.shape}, expected {expected.shape}",
+                         f"{name} 的形状是 {values.shape}，应为 {expected.shape}")
     if not np.all(np.isfinite(values)):
         if _record_it:
             _record(False, False)
-        return False, f"{name} contains NaN or inf; every entry should be a finite number"
+        return False, tr(f"{name} contains NaN or inf; every entry should be a finite number",
+                         f"{name} 含有 NaN 或 inf；每个元素都应是有限的数")
     with np.errstate(all="ignore"):
         err = rel_error(values, expected)
     if err < max(tol, dtype_tol):
         if _record_it:
             _record(True, False)
-        return True, f"{name} matches"
+        return True, tr(f"{name} matches", f"{name} 正确")
     close = rounded_version(values, expected)
     if _record_it:
         _record(False, close)
     if close:
         return False, _close_message(name)
-    return False, f"{name} has the right shape but the values differ (relative error {err:.1e})"
+    return False, tr(f"{name} has the right shape but the values differ (relative error {err:.1e})",
+                     f"{name} 的形状对了，但数值不同（相对误差 {err:.1e}）")
 
 
 def compare_number(answer, expected, name: str, tol: float = 1e-9):
@@ -148,12 +155,14 @@ def compare_number(answer, expected, name: str, tol: float = 1e-9):
     values, dtype_tol = as_numbers(answer)
     if values is None or values.size != 1:
         _record(False, False)
-        return False, f"{name or 'the answer'} should be one number, got {_short(answer)}"
+        return False, tr(f"{name or 'the answer'} should be one number, got {_short(answer)}",
+                         f"{name or '答案'}应是一个数，收到的是 {_short(answer)}")
     value = float(values.reshape(-1)[0])
     expected = float(expected)
     if not math.isfinite(value):
         _record(False, False)
-        return False, f"{name or 'the answer'} should be a finite number, got {value}"
+        return False, tr(f"{name or 'the answer'} should be a finite number, got {value}",
+                         f"{name or '答案'}应是一个有限的数，收到的是 {value}")
     if abs(value - expected) <= max(tol, dtype_tol) * max(1.0, abs(expected)):
         _record(True, False)
         return True, f"{name} = {answer}"
@@ -161,7 +170,7 @@ def compare_number(answer, expected, name: str, tol: float = 1e-9):
     _record(False, close)
     if close:
         return False, _close_message(name)
-    return False, f"{name} = {answer} is not right"
+    return False, tr(f"{name} = {answer} is not right", f"{name} = {answer} 不对")
 
 
 def _short(answer) -> str:
@@ -169,7 +178,7 @@ def _short(answer) -> str:
     try:
         text = repr(answer.item() if isinstance(answer, (np.generic, np.ndarray)) and np.size(answer) == 1 else answer)
     except Exception:  # noqa: BLE001 - a learner's object may have any __repr__
-        text = f"a {type(answer).__name__}"
+        text = tr(f"a {type(answer).__name__}", f"一个 {type(answer).__name__}")
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..pool import avgpool2d_forward, l2pool2d_forward, maxpool2d_forward
 from . import exercise
-from ._compare import compare_array
+from ._compare import compare_array, int_tuple
 from ._lang import tr
 
 
@@ -27,7 +27,9 @@ def pooled_shape(answer, x_shape, size, stride):
     y, _ = maxpool2d_forward(np.zeros(x_shape), size, stride)
     expected = y.shape
     try:
-        got = tuple(int(s) for s in np.atleast_1d(answer))
+        got = int_tuple(answer)  # None for 4.9: a shape is whole numbers, never truncated
+        if got is None:
+            raise ValueError(answer)
     except (TypeError, ValueError):
         return False, tr(f"answer with the shape as a tuple of whole numbers (N, C, Ho, Wo), got {answer!r}",
                          f"请用整数元组 (N, C, Ho, Wo) 给出形状，收到的是 {answer!r}")

@@ -7,7 +7,7 @@ import numpy as np
 from ..layers import dense_backward, dense_forward, flatten, softmax_cross_entropy
 from ..net import ArticleNet
 from . import exercise
-from ._compare import compare_array
+from ._compare import compare_array, int_tuple
 from ._compare import same_array as _same
 from ._lang import tr
 
@@ -34,7 +34,9 @@ def shape_dW4(answer):
     trace = net.forward(np.zeros((1, 1, 28, 28)))
     expected = net.backward(trace, np.array([0])).dW4.shape
     try:
-        got = tuple(int(s) for s in np.atleast_1d(answer))
+        got = int_tuple(answer)  # None for 4.9: a shape is whole numbers, never truncated
+        if got is None:
+            raise ValueError(answer)
     except (TypeError, ValueError):
         return False, tr(f"answer with a tuple of integers, got {answer!r}", f"请用整数元组作答，收到的是 {answer!r}")
     if got == expected:

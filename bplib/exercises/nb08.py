@@ -9,7 +9,7 @@ import numpy as np
 from ..conv import conv2d_backward, conv2d_forward, rot180
 from ..gradcheck import rel_error
 from . import exercise
-from ._compare import compare_array, compare_number, same_array
+from ._compare import compare_array, compare_number, int_tuple, same_array
 from ._lang import tr
 
 _same = partial(same_array, tol=1e-9)  # this notebook's answers are exact to 1e-9
@@ -106,7 +106,9 @@ def shape_dW(answer):
     Ho = H + 2 * p - K + 1
     expected = _conv_grads((1, C, H, H), (F, C, K, K), np.zeros((1, F, Ho, Ho)), padding=p)[1].shape
     try:
-        got = tuple(int(s) for s in np.atleast_1d(answer))
+        got = int_tuple(answer)  # None for 4.9: a shape is whole numbers, never truncated
+        if got is None:
+            raise ValueError(answer)
     except (TypeError, ValueError):
         return False, tr(f"answer with a tuple of integers, got {answer!r}", f"请用整数元组作答，收到的是 {answer!r}")
     if got == expected:

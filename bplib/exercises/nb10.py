@@ -102,7 +102,10 @@ def row_pixels(answer, input_hw, kernel_size, stride, padding, row):
         got = {(int(h), int(w)) for h, w in zip(*np.nonzero(a))}
     else:
         try:
-            got = {(int(h), int(w)) for h, w in answer}
+            pairs = [int_tuple(pair) for pair in answer]  # None for 2.5: pixel indices are whole numbers
+            if any(p is None or len(p) != 2 for p in pairs):
+                raise ValueError(answer)
+            got = set(pairs)
         except (TypeError, ValueError):
             return False, tr(f"answer with a list of (h, w) pairs or an {H}x{W} boolean mask, got {answer!r}",
                              f"请用 (h, w) 对的列表或 {H}x{W} 的布尔掩码作答，收到的是 {answer!r}")

@@ -12,7 +12,7 @@ from ..layers import dense_forward, flatten, relu, softmax
 from ..net import ArticleNet, minibatches, train
 from ..pool import maxpool2d_forward
 from . import exercise
-from ._compare import compare_array, compare_number
+from ._compare import compare_array, compare_number, int_tuple
 from ._lang import tr
 
 BATCH = 64  # the notebook's batch size; the capstone's first batch is the first of bp.train(seed=0)
@@ -68,7 +68,9 @@ def most_confused(answer, y_true, y_pred):
     top = mistakes.max()
     best = {(int(t), int(p)) for t, p in zip(*np.nonzero(mistakes == top))}
     try:
-        pair = tuple(int(v) for v in answer)
+        pair = int_tuple(answer)  # None for 3.4: digits are whole numbers, never truncated
+        if pair is None:
+            raise ValueError(answer)
     except (TypeError, ValueError):
         return False, tr(f"answer with a pair (true digit, predicted digit), got {answer!r}",
                          f"请用一对数（真实数字, 预测数字）作答，收到的是 {answer!r}")
