@@ -19,6 +19,7 @@ from .conv import (
 )
 from .data import load_mnist, mnist_split, read_idx
 from .gradcheck import numerical_gradient, rel_error
+from .lang import get_language, set_language
 from .layers import (
     DenseCache,
     dense_backward,
@@ -60,4 +61,5 @@ __all__ = [
     "numerical_gradient", "rel_error",
     "ArticleNet", "Trace", "Grads", "History", "train", "minibatches",
     "load_mnist", "mnist_split", "read_idx",
+    "set_language", "get_language",
 ]

@@ -6,6 +6,7 @@ bplib.viz drawing of that state.
     base.py        StepWidget (Play, slider, ◀ ▶, caption, error output), GuardedCallbacks
     animations.py  sliding kernel, unpool scatter, weight gradient, rot180, full convolution
     explorers.py   conv matrix (S14), receptive field (S15), flatten order (S5)
+    pooling.py     the pooling window sliding over a map (S3, notebook 02)
 """
 
 from .animations import full_conv_widget, rot180_widget, sliding_kernel_widget, unpool_widget, weight_grad_widget
