@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
+from .._checks import check_int
 from ..lang import get_language
 from ..viz.catalogue import t as tr
 from ..viz.palette import (
@@ -20,11 +21,13 @@ from ..viz.palette import (
     HEADER_SIZE,
     INPUT_COLOR,
     KERNEL_COLOR,
+    MAX_CHANNELS,
+    MAX_KERNEL,
     OUTPUT_COLOR,
     TEXT_COLOR,
     TITLE_SIZE,
 )
-from ..viz.panels import new_figure, sym_limit
+from ..viz.panels import _values, new_figure, sym_limit
 
 __all__ = ["network_figure", "backward_pass_figure", "mlp_figure", "bp_table_figure", "BP2_GENERAL_NOTE"]
 
@@ -97,16 +100,33 @@ def _arrow(ax, x0, x1, y, above, below="", color=TEXT_COLOR):
                 linespacing=1.3)
 
 
+def _image(fn: str, image) -> np.ndarray:
+    """One MNIST-sized image (28, 28) (or (1, 28, 28), (1, 1, 28, 28)) of finite numbers, as float32 (1, 1, 28, 28)."""
+    image = _values(fn, image, "image", nan=False)
+    if image.shape not in ((28, 28), (1, 28, 28), (1, 1, 28, 28)):
+        raise ValueError(f"{fn}: image must be one 28x28 image, shape (28, 28), got image.shape={image.shape}")
+    return np.asarray(image, dtype=np.float32).reshape(1, 1, 28, 28)
+
+
+def _article_net(fn: str, **kwargs):
+    """bplib.ArticleNet(**kwargs), its refusals re-raised in fn's name."""
+    from ..net import ArticleNet
+
+    try:
+        return ArticleNet(**kwargs)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{fn}: {e}") from None
+
+
 def network_figure(image, seed: int = 0):
     """The article's network (S9) on one image (28, 28): every tensor with its name and shape.
 
     1×28×28 → conv 3@5×5 (+ ReLU) → 3×24×24 → max-pool 2×2 → 3×12×12 → flatten 432 → FC 10
-    → softmax. The maps are bplib.ArticleNet(seed=seed)'s real a⁰, a¹, a² (untrained).
+    → softmax. The maps are bplib.ArticleNet(seed=seed)'s real a⁰, a¹, a² (untrained). seed an int >= 0.
     """
-    from ..net import ArticleNet
-
-    image = np.asarray(image, dtype=np.float32).reshape(1, 1, 28, 28)
-    net = ArticleNet(seed=seed)
+    fn = "network_figure"
+    image = _image(fn, image)
+    net = _article_net(fn, seed=check_int(seed, "seed", fn, 0))
     trace = net.forward(image)
     F, D, K = net.W1.shape[0], net.W4.shape[1], net.W4.shape[0]
     fig = new_figure(16.6, 5.6)
@@ -166,11 +186,15 @@ def backward_pass_figure(image, label: int, seed: int = 0, channels: int = 3, ke
     ∂W¹ = conv(a⁰, δ¹), ∂b¹ = Σδ¹ off δ¹. Maps and shapes are bplib.ArticleNet(seed, channels,
     kernel_size)'s real Grads for this image, so the picture cannot disagree with the code.
     Returns the Figure; its .shapes_drawn maps each name to the shape written under it.
+    label an int in 0..9, seed >= 0, channels 1..MAX_CHANNELS, kernel_size 1..MAX_KERNEL (odd: the map must pool 2x2).
     """
-    from ..net import ArticleNet
-
-    image = np.asarray(image, dtype=np.float32).reshape(1, 1, 28, 28)
-    net = ArticleNet(channels=channels, kernel_size=kernel_size, seed=seed)
+    fn = "backward_pass_figure"
+    image = _image(fn, image)
+    label = check_int(label, "label", fn, 0, 9)
+    seed = check_int(seed, "seed", fn, 0)
+    channels = check_int(channels, "channels", fn, 1, MAX_CHANNELS)
+    kernel_size = check_int(kernel_size, "kernel_size", fn, 1, MAX_KERNEL)
+    net = _article_net(fn, channels=channels, kernel_size=kernel_size, seed=seed)
     grads = net.backward(net.forward(image), np.array([int(label)]))
     g = {name: getattr(grads, name)[0] for name in ("delta4", "delta3", "delta2", "da1", "delta1")}
     g.update(dW4=grads.dW4, db4=grads.db4, dW1=grads.dW1, db1=grads.db1)
@@ -245,7 +269,13 @@ def mlp_figure(sizes=(3, 4, 2), layer: int = 2, j: int = 3, k: int = 2):
     the highlighted weight w^layer_jk goes from neuron k of layer - 1 to neuron j of layer
     (indices from 1, as in the article). Returns the Figure.
     """
-    sizes = tuple(int(n) for n in sizes)
+    fn = "mlp_figure"
+    if isinstance(sizes, np.ndarray) and sizes.ndim == 1:
+        sizes = tuple(sizes.tolist())
+    if not isinstance(sizes, (tuple, list)):
+        raise TypeError(f"{fn}: sizes must be a tuple of neuron counts per layer, e.g. (3, 4, 2), got {type(sizes).__name__}")
+    sizes = tuple(check_int(n, "sizes", fn, -(2**62), 2**62) for n in sizes)
+    layer, j, k = (check_int(v, name, fn, -(2**62), 2**62) for v, name in ((layer, "layer"), (j, "j"), (k, "k")))
     if not 2 <= len(sizes) <= 4 or not all(1 <= n <= 5 for n in sizes):
         raise ValueError(f"mlp_figure: sizes={sizes}; expected 2 to 4 layers of 1 to 5 neurons each")
     if not 2 <= layer <= len(sizes):

@@ -12,16 +12,17 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
+from .._checks import check_int, check_real
 from ..pool import avgpool2d_forward, l2pool2d_forward, maxpool2d_forward
-from ..receptive import receptive_fields
+from ..receptive import _check_layers, _sizes, receptive_fields
 from ..regularize import channel_dropout_forward, dropblock_forward, dropout_forward
 from ..steps.base import fmt_number
 from ..steps.explorers import conv_matrix_steps, receptive_field_state
 from ..viz.catalogue import t
 from ..viz.matrix import draw_conv_matrix, matrix_panel
 from ..viz.palette import ACCENT_COLOR, HEADER_SIZE, HIGHLIGHT_COLOR, INPUT_COLOR, KERNEL_COLOR, TEXT_COLOR, TITLE_SIZE
-from ..viz.panels import MapPanel, new_figure, sym_limit
-from ..viz.receptive import draw_receptive_field
+from ..viz.panels import MapPanel, _values, check_drawable, new_figure, sym_limit
+from ..viz.receptive import MAX_LAYERS, draw_receptive_field
 
 __all__ = ["poolings_figure", "gap_vs_flatten_figure", "conv_matrix_figure", "receptive_field_figure",
            "dropout_masks_figure"]
@@ -35,7 +36,13 @@ def _header(fig, text: str, size: float = HEADER_SIZE) -> None:
 
 
 def poolings_figure(x, size: int = 2):
-    """Max, average and L2 pooling of one map x (H, W), side by side, every number shown."""
+    """Max, average and L2 pooling of one map x (H, W), side by side, every number shown. size: the window, 1..min(H, W)."""
+    fn = "poolings_figure"
+    x = _values(fn, x, "x", nan=False)
+    if x.ndim != 2 or 0 in x.shape:
+        raise ValueError(f"{fn}: x must be one map (H, W) with H, W >= 1, got x.shape={x.shape}")
+    check_drawable(fn, x_map=x.shape)
+    size = check_int(size, "size", fn, 1, min(x.shape))
     x = np.asarray(x, dtype=float)
     H, W = x.shape
     results = [(t("pool.max"), maxpool2d_forward, "max"), (t("pool.avg"), avgpool2d_forward, "mean"),
@@ -89,7 +96,22 @@ def _stack_label(label: str) -> str:
 
 
 def gap_vs_flatten_figure(stacks, n_classes: int = 10):
-    """Parameters of the classifier head after flatten vs after global average pooling, per feature stack (C, H, W)."""
+    """Parameters of the classifier head after flatten vs after global average pooling, per feature stack (C, H, W).
+
+    stacks: 1 to 6 pairs (label, (C, H, W)), label a catalogue key or a text; n_classes 1..1000.
+    """
+    fn = "gap_vs_flatten_figure"
+    if not isinstance(stacks, (tuple, list)) or not 1 <= len(stacks) <= 6:
+        raise TypeError(f"{fn}: stacks must be a tuple of 1 to 6 pairs (label, (C, H, W)), got {stacks!r:.80}")
+    n_classes = check_int(n_classes, "n_classes", fn, 1, 1000)
+    for n, stack in enumerate(stacks):
+        if not isinstance(stack, (tuple, list)) or len(stack) != 2 or not isinstance(stack[0], str) \
+                or not isinstance(stack[1], (tuple, list)) or len(stack[1]) != 3:
+            raise TypeError(f"{fn}: stacks[{n}] must be a pair (label, (C, H, W)) with label a str, got {stack!r:.80}")
+        C, H, W = (check_int(v, f"stacks[{n}] C, H, W", fn, 1, 10**6) for v in stack[1])
+        if C * H * W * n_classes + n_classes >= 1e7:
+            raise ValueError(f"{fn}: stacks[{n}] = {C}x{H}x{W} with {n_classes} classes needs "
+                             f"{C * H * W * n_classes + n_classes:,} weights, beyond the chart's 10^7")
     fig = new_figure(14, 6.6)
     _header(fig, t("gap.header", n=n_classes))
     ax = fig.add_axes((0.08, 0.16, 0.9, 0.68))
@@ -121,6 +143,7 @@ def gap_vs_flatten_figure(stacks, n_classes: int = 10):
 def conv_matrix_figure(w, input_hw, selected: int = 1, stride: int = 1, padding: int = 0):
     """C of a small convolution (the explorer's C view, row `selected` outlined) beside Cᵀ (its column outlined)."""
     steps = conv_matrix_steps(w, input_hw, stride, padding)
+    selected = check_int(selected, "selected", "conv_matrix_figure", 0, steps.n_steps - 1)
     fig = new_figure(16, 8.2)
     left, right = fig.subfigures(1, 2, width_ratios=[3.2, 1], wspace=0.0)
     draw_conv_matrix(left, steps.state(selected), steps).step_text.set_text("")  # no slider on paper
@@ -138,7 +161,17 @@ def conv_matrix_figure(w, input_hw, selected: int = 1, stride: int = 1, padding:
 
 
 def receptive_field_figure(layers, input_size: int):
-    """The explorer's picture of the deepest centre neuron, and r by depth: closed form vs traced."""
+    """The explorer's picture of the deepest centre neuron, and r by depth: closed form vs traced.
+
+    layers: 1 to MAX_LAYERS Layer(kind, kernel, stride, padding) (or tuples); input_size S (a square input, S <= MAX_SIDE).
+    """
+    fn = "receptive_field_figure"
+    layers = _check_layers(layers, fn)
+    if not 1 <= len(layers) <= MAX_LAYERS:
+        raise ValueError(f"{fn}: {len(layers)} layers; the figure shows 1 to {MAX_LAYERS}")
+    input_size = check_int(input_size, "input_size", fn, 1)
+    check_drawable(fn, input_map=(input_size, input_size))
+    _sizes(layers, input_size, fn)  # every layer's map must exist
     L = len(layers)
     fig = new_figure(14, 9.6)
     top, bottom = fig.subfigures(2, 1, height_ratios=[6, 3.6], hspace=0.0)
@@ -180,7 +213,18 @@ def dropout_masks_figure(maps, seed: int = 0, p: float = 0.3, block: int = 3):
     """Dropout, channel dropout and DropBlock masks on the same feature maps (C, H, W); dropped cells black.
 
     Each mask comes from its own np.random.default_rng(seed), so each is reproducible alone.
+    maps (C, H, W) with C <= MAX_CHANNELS; seed >= 0; p in [0, 1); block 1..min(H, W).
     """
+    fn = "dropout_masks_figure"
+    maps = _values(fn, maps, "maps", nan=False)
+    if maps.ndim != 3 or 0 in maps.shape:
+        raise ValueError(f"{fn}: maps must be feature maps (C, H, W) with every axis >= 1, got maps.shape={maps.shape}")
+    check_drawable(fn, maps_map=maps.shape, maps_channels=maps.shape[0])
+    seed = check_int(seed, "seed", fn, 0)
+    p = check_real(p, "p", fn, 0.0, 1.0)
+    if p >= 1.0:
+        raise ValueError(f"{fn}: p must be in [0, 1) (the probability of dropping), got p={p}")
+    block = check_int(block, "block", fn, 1, min(maps.shape[1:]))
     x = np.asarray(maps, dtype=float)[None]
     C, H, W = x.shape[1:]
 

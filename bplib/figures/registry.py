@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._checks import alloc_limit, check_alloc, check_int, nbytes
 from ..lang import LANGUAGES, check_language, language
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository, when bplib is used from a checkout
@@ -233,8 +234,16 @@ def files(lang: str = "en") -> list:
 
 
 def save_figure(fig, fmt: str) -> bytes:
-    """A matplotlib Figure as SVG or PNG bytes with no date, software or version in them."""
+    """A matplotlib Figure as SVG or PNG bytes with no date, software or version in them. fmt: "svg" or "png"."""
     import matplotlib
+
+    from ..viz.panels import check_figure
+
+    check_figure("save_figure", fig, subfigure=False)
+    if not isinstance(fmt, str) or fmt not in ("svg", "png"):
+        raise ValueError(f"save_figure: fmt must be 'svg' or 'png', got {fmt!r}")
+    w, h = fig.get_size_inches() * fig.dpi
+    check_alloc("save_figure", nbytes((round(w), round(h), 4), np.uint8) * 3, f"a {round(w)} x {round(h)} pixel figure")
 
     metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
     buf = io.BytesIO()
@@ -244,16 +253,33 @@ def save_figure(fig, fmt: str) -> bytes:
 
 
 def png_of(rgb: np.ndarray) -> bytes:
-    """An RGB frame (H, W, 3) as PNG bytes (Pillow, no metadata)."""
+    """An RGB frame (H, W, 3) of uint8 as PNG bytes (Pillow, no metadata)."""
     from PIL import Image
 
+    _check_rgb("png_of", rgb, "rgb")
     buf = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(rgb)).save(buf, format="png", optimize=True)
     return buf.getvalue()
 
 
+def _check_rgb(fn: str, rgb, name: str) -> None:
+    """rgb must be an RGB frame: a uint8 ndarray (H, W, 3) with H, W >= 1, small enough to encode."""
+    if not isinstance(rgb, np.ndarray):
+        raise TypeError(f"{fn}: {name} must be an RGB frame, a NumPy array (H, W, 3) of uint8, got {type(rgb).__name__}")
+    if rgb.dtype != np.uint8:
+        raise TypeError(f"{fn}: {name} must hold uint8 (0..255), got dtype {rgb.dtype} ({name}.shape={rgb.shape})")
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or 0 in rgb.shape:
+        raise ValueError(f"{fn}: {name} must be (H, W, 3) with H, W >= 1, got {name}.shape={rgb.shape}")
+    check_alloc(fn, nbytes(rgb.shape, np.uint8) * 4, f"encoding a {rgb.shape[1]} x {rgb.shape[0]} frame")
+
+
 def frame_steps(n_steps: int, max_frames: int = MAX_FRAMES) -> list:
-    """At most max_frames steps of 0..n_steps-1, evenly spaced, always the first and the last."""
+    """At most max_frames steps of 0..n_steps-1, evenly spaced, always the first and the last.
+
+    n_steps >= 1, max_frames in 2..10000. Returns a sorted list of step indices.
+    """
+    n_steps = check_int(n_steps, "n_steps", "frame_steps", 1)
+    max_frames = check_int(max_frames, "max_frames", "frame_steps", 2, 10_000)
     if n_steps <= max_frames:
         return list(range(n_steps))
     return sorted({int(round(t)) for t in np.linspace(0, n_steps - 1, max_frames)})
@@ -266,24 +292,55 @@ def gif_of(frames: list, frame_ms: int, last_ms: int = LAST_FRAME_MS) -> bytes:
     so white stays white and the role colours stay exact; every other colour (anti-aliased
     edges) goes to its nearest palette entry. After the first frame, pixels that did not
     change are written as transparent index 255, which LZW packs into almost nothing.
+    frames: 1 to 10000 uint8 arrays (H, W, 3) of one shape; frame_ms, last_ms: 10 .. 655350 milliseconds.
     """
     from PIL import Image
 
+    fn = "gif_of"
+    if not isinstance(frames, (list, tuple)) or not 1 <= len(frames) <= 10_000:
+        raise TypeError(f"{fn}: frames must be a list of 1 to 10000 RGB frames (H, W, 3), got "
+                        f"{type(frames).__name__}{f' of {len(frames)}' if isinstance(frames, (list, tuple)) else ''}")
+    for n, f in enumerate(frames):
+        _check_rgb(fn, f, f"frames[{n}]")
+        if f.shape != frames[0].shape:
+            raise ValueError(f"{fn}: every frame must have one shape; frames[0].shape={frames[0].shape}, "
+                             f"frames[{n}].shape={f.shape}")
+    frame_ms = check_int(frame_ms, "frame_ms", fn, 10, 655_350)
+    last_ms = check_int(last_ms, "last_ms", fn, 10, 655_350)
+    pixels = len(frames) * frames[0].shape[0] * frames[0].shape[1]
+    check_alloc(fn, pixels * 24, f"a GIF of {len(frames)} frames of shape {frames[0].shape}")
+    # a colour table over all 2**24 colours (144 MiB) is fastest; under a smaller allocation limit, sort instead
+    table = (1 << 24) * 9 + pixels * 24 <= alloc_limit()
+
     packed = [(f[..., 0].astype(np.uint32) << 16 | f[..., 1].astype(np.uint32) << 8 | f[..., 2]).ravel() for f in frames]
-    counts = np.bincount(np.concatenate(packed), minlength=1 << 24)
-    seen = np.flatnonzero(counts)
-    top = seen[np.lexsort((seen, -counts[seen]))[:255]]  # most frequent first, then by colour
+    if table:
+        counts = np.bincount(np.concatenate(packed), minlength=1 << 24)
+        seen = np.flatnonzero(counts)
+        counts = counts[seen]
+    else:
+        seen, counts = np.unique(np.concatenate(packed), return_counts=True)
+        seen, counts = seen.astype(np.int64), counts.astype(np.int64)
+    top = seen[np.lexsort((seen, -counts))[:255]]  # most frequent first, then by colour
     palette = np.stack([(top >> 16) & 255, (top >> 8) & 255, top & 255], axis=1).astype(np.int64)
     rgb = np.stack([(seen >> 16) & 255, (seen >> 8) & 255, seen & 255], axis=1).astype(np.int64)
     nearest = np.concatenate([np.argmin(((chunk[:, None, :] - palette[None]) ** 2).sum(-1), axis=1)
                               for chunk in np.array_split(rgb, max(1, len(rgb) // 4096))])
-    lut = np.zeros(1 << 24, dtype=np.uint8)
-    lut[seen] = nearest
+    if table:
+        lut = np.zeros(1 << 24, dtype=np.uint8)
+        lut[seen] = nearest
+
+        def indices(p):
+            return lut[p]
+    else:
+        nearest8 = nearest.astype(np.uint8)
+
+        def indices(p):
+            return nearest8[np.searchsorted(seen, p)]
     flat_palette = palette.astype(np.uint8).ravel().tolist() + [255, 255, 255] * (256 - len(palette))
     images, previous = [], None
     h, w = frames[0].shape[:2]
     for p in packed:
-        index = lut[p].reshape(h, w)
+        index = indices(p).reshape(h, w)
         shown = index.copy()
         if previous is not None:
             shown[index == previous] = 255
@@ -299,6 +356,12 @@ def gif_of(frames: list, frame_ms: int, last_ms: int = LAST_FRAME_MS) -> bytes:
 
 
 def _frame(drawing, state) -> np.ndarray:
+    """drawing (a bplib.viz Drawing) showing state, one of its steps' states, as an RGB frame (H, W, 3) of uint8."""
+    from ..viz.panels import Drawing
+
+    if not isinstance(drawing, Drawing):
+        raise TypeError(f"_frame: drawing must be a bplib.viz drawing (what draw_<name> returns), got {type(drawing).__name__}")
+    drawing.check_state(state, "_frame")
     drawing.update(state)
     return np.array(drawing.render()[..., :3])
 
@@ -307,8 +370,10 @@ def build(name: str, lang: str = "en") -> dict:
     """{file name: bytes} of one registered figure in lang ("en" or "zh"), drawn from np.random.default_rng(SEED)."""
     import matplotlib
 
+    if not isinstance(name, str):
+        raise TypeError(f"build: name must be a str, one of {', '.join(FIGURES)}, got {type(name).__name__}")
     if name not in FIGURES:
-        raise KeyError(f"bplib.figures: no figure named {name!r}; the registry has {', '.join(FIGURES)}")
+        raise ValueError(f"build: no figure named {name!r}; the registry has {', '.join(FIGURES)}")
     check_language(lang, "build")
     spec = FIGURES[name]
     with matplotlib.rc_context(), language(lang):

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .._checks import check_alloc, check_int, check_pair, nbytes
+from .._checks import QUIET, check_alloc, check_int, check_pair, finite_result, nbytes
 from ..conv import conv_output_size
 from .base import Steps, _filled, _maps, _scalar
 
@@ -60,9 +60,12 @@ def sliding_kernel_steps(x, w, b=0.0, stride: int = 1, padding: int = 0) -> Step
     check_alloc(fn, nbytes((C, H + 2 * p, W + 2 * p)) * 2 + nbytes((Ho, Wo)) * 4, f"padding x.shape={x.shape} by {p}")
     xp = np.pad(x, ((0, 0), (p, p), (p, p)))
     windows = sliding_window_view(xp, (KH, KW), axis=(1, 2))[:, : s * (Ho - 1) + 1 : s, : s * (Wo - 1) + 1 : s]
-    products = windows * w[:, None, None]  # (C, Ho, Wo, KH, KW): every term of every sum
-    channel_sums = products.sum(axis=(3, 4))  # (C, Ho, Wo)
-    z = channel_sums.sum(axis=0) + b
+    check_alloc(fn, nbytes((C, Ho, Wo, KH, KW)) * 2, f"the {C}x{Ho}x{Wo}x{KH}x{KW} products of every step")
+    with np.errstate(**QUIET):  # an overflow to inf is refused just below, not left as a warning
+        products = windows * w[:, None, None]  # (C, Ho, Wo, KH, KW): every term of every sum
+        channel_sums = products.sum(axis=(3, 4))  # (C, Ho, Wo)
+        z = channel_sums.sum(axis=0) + b
+    finite_result(fn, products, channel_sums, z)
 
     def make(k):
         i, j = divmod(k, Wo)
@@ -125,11 +128,16 @@ def weight_grad_steps(a0, delta, kernel_size, stride: int = 1, padding: int = 0)
             f"{fn}: delta maps are {Ho}x{Wo} but a {KH}x{KW} kernel with stride {s}, padding {p} on "
             f"a0.shape={a0.shape} gives {want[0]}x{want[1]} (delta.shape={delta.shape})"
         )
+    check_alloc(fn, nbytes((C, H + 2 * p, W + 2 * p)) + nbytes((F, C, KH, KW)) * 3, f"padding a0.shape={a0.shape} by {p}")
     a0p = np.pad(a0, ((0, 0), (p, p), (p, p)))
     # footprints[c, u, v] = the pen's track for kernel position (u, v): the a0 pixels under delta's cells
     footprints = sliding_window_view(a0p, (s * (Ho - 1) + 1, s * (Wo - 1) + 1), axis=(1, 2))[:, :KH, :KW, ::s, ::s]
-    dw = np.einsum("fij,cuvij->fcuv", delta, footprints)  # each entry: the sum of one products map
-    db = delta.sum(axis=(1, 2))
+    with np.errstate(**QUIET):  # an overflow to inf is refused just below; if dw is finite, so is every product
+        dw = np.einsum("fij,cuvij->fcuv", delta, footprints)  # each entry: the sum of one products map
+        db = delta.sum(axis=(1, 2))
+        # the drawing's colour scale multiplies every delta with every pen track: those products must be finite too
+        biggest = np.abs(delta).max(initial=0.0) * np.abs(a0).max(initial=0.0)
+    finite_result(fn, dw, db, np.asarray(biggest))
 
     def make(k):
         f, c, u, v = np.unravel_index(k, (F, C, KH, KW))

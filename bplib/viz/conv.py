@@ -5,7 +5,18 @@ from __future__ import annotations
 from ..steps.base import fmt_number
 from .catalogue import t
 from .palette import ERROR_COLOR, HIGHLIGHT_COLOR, TITLE_SIZE
-from .panels import Drawing, MapPanel, check_drawable, grid, new_figure, operator_text, sym_limit, text_panel
+from .panels import (
+    Drawing,
+    MapPanel,
+    check_ax_or_fig,
+    check_drawable,
+    check_state,
+    grid,
+    new_figure,
+    operator_text,
+    sym_limit,
+    text_panel,
+)
 
 
 def _paren(v: float) -> str:
@@ -26,7 +37,10 @@ def describe_sliding_kernel(state) -> str:
 class SlidingKernelDrawing(Drawing):
     """Input with the window, the window's numbers ⊙ the kernel = products, Σ + b, the output map."""
 
+    FN, KIND = "draw_sliding_kernel", "sliding_kernel_steps"
+
     def __init__(self, ax_or_fig, steps):
+        self._check_init(ax_or_fig, steps)
         check_drawable("draw_sliding_kernel", padded_input_map=steps.x_padded.shape, kernel_kernel=steps.w.shape,
                        input_channels=steps.x.shape[0])
         self.steps = steps
@@ -93,8 +107,11 @@ class SlidingKernelDrawing(Drawing):
 def draw_sliding_kernel(ax_or_fig, state, steps) -> SlidingKernelDrawing:
     """Draw sliding_kernel_steps' state on a Figure/SubFigure/Axes; returns the drawing (.artists, .update(state)).
 
-    ax_or_fig None makes a new Figure sized for the projector.
+    ax_or_fig None makes a new Figure sized for the projector. state must be one of steps' states (steps[k]).
     """
+    fn = SlidingKernelDrawing.FN
+    check_ax_or_fig(fn, ax_or_fig)
+    check_state(fn, state, steps, SlidingKernelDrawing.KIND)
     if ax_or_fig is None:
         C = steps.w.shape[0]
         ax_or_fig = new_figure(11.5, 7.6) if C == 1 else new_figure(14, 1.0 + 2.4 * C)
@@ -130,7 +147,10 @@ class WeightGradDrawing(Drawing):
     = the products whose sum is ∂C/∂W[u, v].
     """
 
+    FN, KIND = "draw_weight_grad", "weight_grad_steps"
+
     def __init__(self, ax_or_fig, steps):
+        self._check_init(ax_or_fig, steps)
         a0p, delta = steps.a0_padded, steps.delta
         check_drawable("draw_weight_grad", padded_input_map=a0p.shape, error_map=delta.shape, kernel_kernel=steps.kernel_size,
                        input_channels=a0p.shape[0], error_channels=delta.shape[0])

@@ -16,7 +16,9 @@ from .panels import (
     LabelPanel,
     _panels,
     _tint,
+    check_ax_or_fig,
     check_drawable,
+    check_state,
     grid,
     new_figure,
     text_panel,
@@ -25,7 +27,13 @@ from .panels import (
 MAX_FLAT = 64  # cells of a flattened block (C*H*W)
 
 
+def _check_layout(fn: str, layout) -> None:
+    if not isinstance(layout, str) or layout not in ("NCHW", "NHWC"):
+        raise ValueError(f"{fn}: layout must be 'NCHW' or 'NHWC', got {layout!r}")
+
+
 def check_flatten(fn: str, shape) -> None:
+    """ValueError naming fn if a (C, H, W) block is too large to label cell by cell."""
     C, H, W = shape
     check_drawable(fn, block_map=(H, W), block_channels=C)
     if C * H * W > MAX_FLAT or max(H, W) > 8:
@@ -36,9 +44,13 @@ def check_flatten(fn: str, shape) -> None:
 class FlattenOrderDrawing(Drawing):
     """The C×H×W block (each cell labelled with its flat index) above the flat vector, in one layout."""
 
+    FN, KIND = "draw_flatten_order", "flatten_order_steps"
+
     def __init__(self, ax_or_fig, steps, layout: str = "NCHW"):
+        _check_layout(self.FN, layout)
+        self._check_init(ax_or_fig, steps)
         C, H, W = steps.shape
-        check_flatten("draw_flatten_order", steps.shape)
+        check_flatten(self.FN, steps.shape)
         self.steps, self.layout = steps, layout
         n = C * H * W
         self.width = H * W if H * W <= 16 else min(n, 16)  # NCHW: one row per channel when it fits
@@ -94,8 +106,11 @@ class FlattenOrderDrawing(Drawing):
 
 def draw_flatten_order(ax_or_fig, state, steps, layout: str = "NCHW") -> FlattenOrderDrawing:
     """Draw flatten_order_steps' state in layout "NCHW" or "NHWC"; returns the drawing. None: a new Figure."""
-    if layout not in ("NCHW", "NHWC"):
-        raise ValueError(f"draw_flatten_order: layout must be 'NCHW' or 'NHWC', got {layout!r}")
+    fn = FlattenOrderDrawing.FN
+    _check_layout(fn, layout)
+    check_ax_or_fig(fn, ax_or_fig)
+    check_state(fn, state, steps, FlattenOrderDrawing.KIND)
+    check_flatten(fn, steps.shape)
     if ax_or_fig is None:
         C, H, W = steps.shape
         rows = -(-C * H * W // (H * W if H * W <= 16 else 16))

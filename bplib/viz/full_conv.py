@@ -24,8 +24,10 @@ class FullConvDrawing(Drawing):
     """Top: the flipped kernels over the padded error maps (gather). Bottom: δ cells scattering W."""
 
     FIGSIZE = (13, 7.6)
+    FN, KIND = "draw_full_conv", "full_conv_steps"
 
     def __init__(self, ax_or_fig, steps):
+        self._check_init(ax_or_fig, steps)
         d, w, padded = steps.delta, steps.w, steps.padded
         F, C, KH, KW = w.shape
         check_drawable("draw_full_conv", padded_error_map=padded.shape, kernel_kernel=w.shape, error_channels=F,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import Normalize
 
+from .._checks import check_bool
 from ..steps.base import fmt_number
 from .catalogue import t
 from .palette import (
@@ -17,7 +18,10 @@ from .panels import (
     LabelPanel,
     MapPanel,
     _panels,
+    check_ax_or_fig,
     check_drawable,
+    check_state,
+    check_steps,
     grid,
     new_figure,
     sym_limit,
@@ -39,7 +43,8 @@ def _box_of(mask2d):
 
 
 def check_matrix(fn: str, steps) -> None:
-    """ValueError if the convolution (its maps, kernels or matrix) is too large to show."""
+    """ValueError if steps are not conv_matrix_steps' or the convolution (its maps, kernels or matrix) is too large to show."""
+    check_steps(fn, steps, "conv_matrix_steps")
     F, C, KH, KW = steps.w.shape
     check_drawable(fn, input_map=(1,) + tuple(steps.input_hw), kernel_kernel=(KH, KW), input_channels=C, output_channels=F)
     rows, cols = steps.matrix.shape
@@ -73,8 +78,12 @@ class ConvMatrixDrawing(Drawing):
     Mode Cᵀ: the matrix Cᵀ with column k, the error δ, what δ[k] sends back, and Cᵀδ so far.
     """
 
+    FN, KIND = "draw_conv_matrix", "conv_matrix_steps"
+
     def __init__(self, ax_or_fig, steps, transposed: bool = False):
-        check_matrix("draw_conv_matrix", steps)
+        transposed = check_bool(transposed, "transposed", self.FN)
+        check_ax_or_fig(self.FN, ax_or_fig, allow_none=False)
+        check_matrix(self.FN, steps)
         self.steps, self.transposed = steps, transposed
         F, C, KH, KW = steps.w.shape
         H, W = steps.input_hw
@@ -188,6 +197,11 @@ class ConvMatrixDrawing(Drawing):
 
 def draw_conv_matrix(ax_or_fig, state, steps, transposed: bool = False) -> ConvMatrixDrawing:
     """Draw conv_matrix_steps' state as C (or Cᵀ); returns the drawing (.update(state), .png()). None: a new Figure."""
+    fn = ConvMatrixDrawing.FN
+    transposed = check_bool(transposed, "transposed", fn)
+    check_ax_or_fig(fn, ax_or_fig)
+    check_state(fn, state, steps, ConvMatrixDrawing.KIND)
+    check_matrix(fn, steps)
     if ax_or_fig is None:
         ax_or_fig = new_figure(14, 8.2) if not transposed else new_figure(12.5, 8.6)
     drawing = ConvMatrixDrawing(ax_or_fig, steps, transposed)

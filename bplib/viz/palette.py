@@ -23,7 +23,14 @@ ROLE_COLORS = {"input": INPUT_COLOR, "kernel": KERNEL_COLOR, "output": OUTPUT_CO
 
 
 def role_cmap(role: str) -> LinearSegmentedColormap:
-    """Grey (negative) -> white (0) -> the role's colour (positive); NaN transparent. 257 levels: 0 is exactly white."""
+    """Grey (negative) -> white (0) -> the role's colour (positive); NaN transparent. 257 levels: 0 is exactly white.
+
+    role: one of ROLE_COLORS ("input", "kernel", "output", "error"); returns the colour map.
+    """
+    if not isinstance(role, str):
+        raise TypeError(f"role_cmap: role must be a str, one of {sorted(ROLE_COLORS)}, got {type(role).__name__}")
+    if role not in ROLE_COLORS:
+        raise ValueError(f"role_cmap: role must be one of {sorted(ROLE_COLORS)}, got {role!r}")
     cmap = LinearSegmentedColormap.from_list(f"bplib_{role}", [NEGATIVE_COLOR, "#FFFFFF", ROLE_COLORS[role]], N=257)
     return cmap.with_extremes(bad=(0, 0, 0, 0))
 

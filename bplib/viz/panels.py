@@ -8,15 +8,18 @@ one) subclass it.
 from __future__ import annotations
 
 import io
+import numbers
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import Normalize, to_rgb
+from matplotlib.colors import Colormap, Normalize, is_color_like, to_rgb
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.gridspec import SubplotSpec
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Affine2D
 
-from ..steps.base import fmt_number
+from .._checks import as_float_array, check_alloc, check_bool, check_hw, check_int, check_real, nbytes
+from ..steps.base import Steps, fmt_number
 from .palette import (
     CMAPS,
     DPI,
@@ -35,9 +38,196 @@ from .palette import (
 )
 from .text import NumberGrid, PathText
 
+# --- checks at the drawing layer's boundary (issue 10): one helper per kind of argument ---------
+MAX_PANEL_SIDE = 100  # rows or columns of any panel (the convolution matrix C is the largest drawn)
+MAX_FIGURE_INCHES = 60  # a new figure's width or height (6000 pixels at DPI)
+MAX_FONT_SIZE = 200.0  # points
+MAX_VALUE = 1e12  # |values| a drawing can colour and print in a cell
+MAX_TEXT = 2000  # characters of a title, label or caption
+_GRID_KEYS = {"left", "right", "top", "bottom", "wspace", "hspace", "width_ratios", "height_ratios"}
+
+
+def _kind(v) -> str:
+    return type(v).__name__
+
+
+def check_ax_or_fig(fn: str, ax_or_fig, allow_none: bool = True):
+    """ax_or_fig as given if it is a matplotlib Axes (from a grid, still in its figure), Figure or SubFigure; else raise.
+
+    allow_none: None (a new figure) is accepted. TypeError for another type, ValueError for a removed Axes.
+    """
+    if ax_or_fig is None and allow_none:
+        return None
+    if isinstance(ax_or_fig, Axes):
+        parent = ax_or_fig.figure
+        if parent is None or ax_or_fig not in parent.axes:
+            raise ValueError(f"{fn}: ax_or_fig is an Axes that is no longer in a figure (removed, or already replaced "
+                             "by a drawing's panels); pass a Figure, a SubFigure or an Axes of a grid")
+        if ax_or_fig.get_subplotspec() is None:
+            raise TypeError(f"{fn}: an Axes must come from a grid (fig.subplots / add_subplot) to be replaced by panels")
+        return ax_or_fig
+    if isinstance(ax_or_fig, (Figure, SubFigure)):
+        return ax_or_fig
+    none = " (or None for a new figure)" if allow_none else ""
+    raise TypeError(f"{fn}: ax_or_fig: expected a matplotlib Axes, Figure or SubFigure, got {_kind(ax_or_fig)}{none}")
+
+
+def check_axes(fn: str, ax, name: str = "ax"):
+    """ax if it is a matplotlib Axes still in a figure; else TypeError/ValueError naming fn and the argument."""
+    if not isinstance(ax, Axes):
+        raise TypeError(f"{fn}: {name} must be a matplotlib Axes, got {_kind(ax)}")
+    if ax.figure is None or ax not in ax.figure.axes:
+        raise ValueError(f"{fn}: {name} is an Axes that is no longer in a figure (removed, or replaced by a drawing)")
+    return ax
+
+
+def check_figure(fn: str, fig, name: str = "fig", subfigure: bool = True):
+    """fig if it is a matplotlib Figure (or, with subfigure, a SubFigure); else TypeError."""
+    kinds = (Figure, SubFigure) if subfigure else (Figure,)
+    if not isinstance(fig, kinds):
+        what = "a matplotlib Figure or SubFigure" if subfigure else "a matplotlib Figure (not a SubFigure: save its root)"
+        raise TypeError(f"{fn}: {name} must be {what}, got {_kind(fig)}")
+    return fig
+
+
+def check_cell(fn: str, fig, gs_cell) -> None:
+    """fig a Figure/SubFigure and gs_cell a SubplotSpec of one of fig's grids (fig.add_gridspec(...)[i, j]); else raise."""
+    check_figure(fn, fig)
+    if not isinstance(gs_cell, SubplotSpec):
+        raise TypeError(f"{fn}: gs_cell must be a cell of a grid (a matplotlib SubplotSpec such as gs[0, 1]), "
+                        f"got {_kind(gs_cell)}")
+    owner = getattr(gs_cell.get_topmost_subplotspec().get_gridspec(), "figure", None)
+    if owner is not None and owner is not fig:
+        raise ValueError(f"{fn}: gs_cell belongs to a grid of another figure; make the grid with fig.add_gridspec(...)")
+
+
+def check_text(fn: str, text, name: str) -> str:
+    """text if it is a str of at most MAX_TEXT characters; else TypeError/ValueError."""
+    if not isinstance(text, str):
+        raise TypeError(f"{fn}: {name} must be a str, got {_kind(text)}")
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"{fn}: {name} has {len(text)} characters; a drawing shows at most {MAX_TEXT}")
+    return text
+
+
+def check_role(fn: str, role) -> str:
+    """role if it is one of ROLE_COLORS' keys ("input", "kernel", "output", "error"); else TypeError/ValueError."""
+    if not isinstance(role, str):
+        raise TypeError(f"{fn}: role must be a str, one of {sorted(ROLE_COLORS)}, got {_kind(role)}")
+    if role not in ROLE_COLORS:
+        raise ValueError(f"{fn}: role must be one of {sorted(ROLE_COLORS)}, got {role!r}")
+    return role
+
+
+def check_panel_shape(fn: str, shape, name: str = "shape", limit: int = MAX_PANEL_SIDE) -> tuple:
+    """(rows, cols), two ints in 1..limit, from a pair; else TypeError/ValueError."""
+    rows, cols = check_hw(shape, name, fn, 1)
+    if max(rows, cols) > limit:
+        raise ValueError(f"{fn}: {name}={(rows, cols)} is too large to show; at most {limit} rows and columns")
+    return rows, cols
+
+
+def check_color(fn: str, color, name: str = "color"):
+    """color if matplotlib reads it as a colour ("#D55E00", "black", (r, g, b)); else ValueError."""
+    if isinstance(color, np.ndarray) or not is_color_like(color):
+        raise ValueError(f"{fn}: {name} must be a matplotlib colour such as '#D55E00' or 'black', got {color!r:.60}")
+    return color
+
+
+def check_size(fn: str, size, name: str = "size") -> float:
+    """A font size in points, in (0, MAX_FONT_SIZE]."""
+    return check_real(size, name, fn, 0.0, MAX_FONT_SIZE, low_open=True)
+
+
+def _values(fn: str, values, name: str, nan: bool = True) -> np.ndarray:
+    """values as a float ndarray (ints and bools converted); NaN allowed when nan, inf never, |v| <= MAX_VALUE."""
+    if isinstance(values, (list, tuple)) or (isinstance(values, np.ndarray) and values.dtype.kind in "biu"):
+        try:
+            values = np.asarray(values, dtype=float)
+        except (TypeError, ValueError, OverflowError) as e:
+            raise ValueError(f"{fn}: {name} is not a rectangular array of numbers ({e})") from None
+    values = as_float_array(values, name, fn, finite=False)
+    finite = np.isfinite(values)
+    if np.isinf(values).any() or (not nan and not finite.all()):
+        raise ValueError(f"{fn}: {name} holds {'inf' if nan else 'NaN or inf'} ({name}.shape={values.shape}); "
+                         "a drawing cannot colour it")
+    biggest = float(np.abs(values[finite]).max()) if finite.any() else 0.0  # float: no cast of MAX_VALUE to float16
+    if biggest > MAX_VALUE:
+        raise ValueError(f"{fn}: {name} holds values up to {biggest:.3g}; a drawing shows "
+                         f"|values| <= {MAX_VALUE:g} (scale them down)")
+    return values
+
+
+def _same(a, b) -> bool:
+    """a and b hold the same numbers: arrays by value (NaN equal to NaN), tuples element by element."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape or a.dtype.kind != b.dtype.kind:
+            return False
+        return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    try:
+        return bool(type(a) is type(b) and a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _state_types() -> dict:
+    """{steps name: (the state class its steps return, the field holding k)}."""
+    from ..steps import (
+        ConvMatrixState,
+        FlattenOrderState,
+        FullConvState,
+        Rot180State,
+        SlidingKernelState,
+        UnpoolState,
+        WeightGradState,
+    )
+
+    return {"sliding_kernel_steps": (SlidingKernelState, "k"), "weight_grad_steps": (WeightGradState, "k"),
+            "unpool_steps": (UnpoolState, "k"), "rot180_steps": (Rot180State, "k"), "full_conv_steps": (FullConvState, "k"),
+            "conv_matrix_steps": (ConvMatrixState, "k"), "flatten_order_steps": (FlattenOrderState, "flat_index")}
+
+
+def check_steps(fn: str, steps, kind: str) -> None:
+    """steps must be a sequence made by the function kind (e.g. "unpool_steps") with numbers a drawing can show."""
+    if not isinstance(steps, Steps):
+        raise TypeError(f"{fn}: steps must be the sequence bplib.steps.{kind}(...) returns, got {_kind(steps)}")
+    if steps.name != kind:
+        raise ValueError(f"{fn}: steps come from {steps.name}, but {fn} draws the steps of {kind}")
+    if steps.n_steps < 1:
+        raise ValueError(f"{fn}: steps has no step to draw")
+    for name, value in vars(steps).items():
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            _values(fn, value, f"steps.{name}")
+
+
+def check_state(fn: str, state, steps, kind: str, scan: bool = True) -> None:
+    """state must be one step of steps, a sequence made by kind; else TypeError/ValueError naming fn.
+
+    A state of another kind, a state of another sequence of the same kind, or a changed state is refused
+    (it is compared with steps[k], recomputed). scan: check steps too (check_steps).
+    """
+    if scan:
+        check_steps(fn, steps, kind)
+    state_type, field = _state_types()[kind]
+    if not isinstance(state, state_type):
+        raise TypeError(f"{fn}: state must be a {state_type.__name__}, a step of the steps drawn (steps[k]), "
+                        f"got {_kind(state)}")
+    k = getattr(state, field)
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral) or not 0 <= k < steps.n_steps:
+        raise ValueError(f"{fn}: state.{field}={k!r} is not a step of these steps (0 .. {steps.n_steps - 1})")
+    if not _same(tuple(state), tuple(steps.state(int(k)))):
+        raise ValueError(f"{fn}: state is not step {k} of these steps: it comes from another sequence (other inputs), "
+                         f"or was changed; pass steps[{k}] of the steps you draw")
+
+
 
 def axes_points(ax) -> tuple:
     """(width, height) of an Axes in points, from its layout (before any draw)."""
+    check_axes("axes_points", ax)
     bbox, dpi = ax.bbox, ax.get_figure(root=True).dpi
     return bbox.width * 72 / dpi, bbox.height * 72 / dpi
 
@@ -69,9 +259,18 @@ def sym_limit(*arrays) -> float:
 
 
 def new_figure(width: float, height: float) -> Figure:
-    """A Figure with an Agg canvas and no pyplot state: widgets render it to PNG themselves."""
+    """A Figure with an Agg canvas and no pyplot state: widgets render it to PNG themselves.
+
+    width, height in inches, each in (0, MAX_FIGURE_INCHES]; the canvas it will draw is checked against alloc_limit().
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    fn = "new_figure"
+    width = check_real(width, "width", fn, 0.0, MAX_FIGURE_INCHES, low_open=True)
+    height = check_real(height, "height", fn, 0.0, MAX_FIGURE_INCHES, low_open=True)
+    if round(width * DPI) < 1 or round(height * DPI) < 1:
+        raise ValueError(f"{fn}: a {width:g} x {height:g} inch figure is less than one pixel at {DPI} dpi")
+    check_alloc(fn, nbytes((round(width * DPI), round(height * DPI), 4), np.uint8) * 2, f"a {width:g} x {height:g} inch canvas")
     fig = Figure(figsize=(width, height), dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
     return fig
@@ -81,36 +280,85 @@ def grid(ax_or_fig, nrows, ncols, **gridspec_kw):
     """(figure, GridSpec) filling a Figure, a SubFigure, or the place of an Axes.
 
     An Axes is replaced by a SubFigure in its grid cell, so the drawing's header and
-    panels stay inside that cell.
+    panels stay inside that cell. nrows, ncols in 1..MAX_PANEL_SIDE; gridspec_kw: left, right,
+    top, bottom in [0, 1], wspace, hspace >= 0, width_ratios (ncols,), height_ratios (nrows,) > 0.
+    Everything is checked before the Axes is replaced.
     """
+    fn = "grid"
+    check_ax_or_fig(fn, ax_or_fig, allow_none=False)
+    nrows = check_int(nrows, "nrows", fn, 1, MAX_PANEL_SIDE)
+    ncols = check_int(ncols, "ncols", fn, 1, MAX_PANEL_SIDE)
+    unknown = sorted(set(gridspec_kw) - _GRID_KEYS)
+    if unknown:
+        raise TypeError(f"{fn}: unknown keyword(s) {', '.join(unknown)}; expected some of {', '.join(sorted(_GRID_KEYS))}")
+    for key in ("left", "right", "top", "bottom"):
+        if key in gridspec_kw:
+            check_real(gridspec_kw[key], key, fn, 0.0, 1.0)
+    for key in ("wspace", "hspace"):
+        if key in gridspec_kw:
+            check_real(gridspec_kw[key], key, fn, 0.0, 100.0)
+    g = gridspec_kw
+    if g.get("left", 0.0) >= g.get("right", 1.0) or g.get("bottom", 0.0) >= g.get("top", 1.0):
+        raise ValueError(f"{fn}: expected left < right and bottom < top, got {gridspec_kw}")
+    for key, n in (("width_ratios", ncols), ("height_ratios", nrows)):
+        if key in gridspec_kw:
+            ratios = gridspec_kw[key]
+            if not isinstance(ratios, (list, tuple, np.ndarray)) or np.ndim(ratios) != 1 or len(ratios) != n:
+                raise ValueError(f"{fn}: {key} must be a sequence of {n} positive numbers, got {ratios!r}")
+            for r in ratios:
+                check_real(r, key, fn, 0.0, 1e6, low_open=True)
     if isinstance(ax_or_fig, Axes):
         spec = ax_or_fig.get_subplotspec()
-        if spec is None:
-            raise TypeError("draw_*: an Axes must come from a grid (fig.subplots / add_subplot) to be replaced by panels")
         parent = ax_or_fig.figure
         ax_or_fig.remove()
         ax_or_fig = parent.add_subfigure(spec)
-    if isinstance(ax_or_fig, (Figure, SubFigure)):
-        return ax_or_fig, ax_or_fig.add_gridspec(nrows, ncols, **gridspec_kw)
-    raise TypeError(f"expected a matplotlib Axes, Figure or SubFigure, got {type(ax_or_fig).__name__}")
+    return ax_or_fig, ax_or_fig.add_gridspec(nrows, ncols, **gridspec_kw)
 
 
 def png_bytes(fig_or_rgba) -> bytes:
-    """A Figure (saved whole) or an RGBA buffer (H, W, 4) as PNG bytes, fast and lossless."""
+    """A Figure (saved whole) or an RGBA buffer (H, W, 4) of uint8 as PNG bytes, fast and lossless.
+
+    A SubFigure saves its whole (root) Figure.
+    """
     from PIL import Image  # a dependency of matplotlib
 
+    fn = "png_bytes"
     buf = io.BytesIO()
-    if isinstance(fig_or_rgba, (Figure, SubFigure)):
+    if isinstance(fig_or_rgba, SubFigure):
+        fig_or_rgba = fig_or_rgba.get_figure(root=True)
+    if isinstance(fig_or_rgba, Figure):
+        w, h = fig_or_rgba.get_size_inches() * fig_or_rgba.dpi
+        check_alloc(fn, nbytes((round(w), round(h), 4), np.uint8) * 3, f"a {round(w)} x {round(h)} pixel figure")
         fig_or_rgba.savefig(buf, format="png", dpi=fig_or_rgba.dpi, facecolor="white", pil_kwargs={"compress_level": 1})
     else:
-        rgba = np.ascontiguousarray(fig_or_rgba, dtype=np.uint8)
+        if not isinstance(fig_or_rgba, np.ndarray):
+            raise TypeError(f"{fn}: fig_or_rgba must be a matplotlib Figure or an RGBA array (H, W, 4) of uint8, "
+                            f"got {_kind(fig_or_rgba)}")
+        if fig_or_rgba.dtype != np.uint8:
+            raise TypeError(f"{fn}: an RGBA array must hold uint8 (0..255), got dtype {fig_or_rgba.dtype} "
+                            f"(shape {fig_or_rgba.shape})")
+        if fig_or_rgba.ndim != 3 or fig_or_rgba.shape[2] != 4 or 0 in fig_or_rgba.shape:
+            raise ValueError(f"{fn}: an RGBA array must be (H, W, 4) with H, W >= 1, got shape {fig_or_rgba.shape}")
+        H, W = fig_or_rgba.shape[:2]
+        check_alloc(fn, nbytes(fig_or_rgba.shape, np.uint8) * 3, f"a PNG of {W} x {H} pixels")
+        rgba = np.ascontiguousarray(fig_or_rgba)
         image = Image.frombuffer("RGBA", rgba.shape[1::-1], rgba, "raw", "RGBA", 0, 1).convert("RGB")
         image.save(buf, format="png", compress_level=1)
     return buf.getvalue()
 
 
 def text_colors(rgba: np.ndarray) -> np.ndarray:
-    """Black or white text, whichever contrasts more with each cell colour (..., 4)."""
+    """Black or white text, whichever contrasts more with each cell colour.
+
+    rgba (..., 4) (or (..., 3)) floats in [0, 1], as a colour map returns them. Returns an array (...) of "#FFFFFF"/"#000000".
+    """
+    fn = "text_colors"
+    rgba = _values(fn, rgba, "rgba", nan=False)
+    if rgba.ndim < 1 or rgba.shape[-1] not in (3, 4):
+        raise ValueError(f"{fn}: rgba must be (..., 4) or (..., 3) colours, got rgba.shape={rgba.shape}")
+    if rgba.size and (rgba.min() < 0 or rgba.max() > 1):
+        raise ValueError(f"{fn}: rgba values must be in [0, 1] (as a colour map returns them), got "
+                         f"{rgba.min():.3g} .. {rgba.max():.3g}")
     lum = rgba[..., 0] * 0.2126 + rgba[..., 1] * 0.7152 + rgba[..., 2] * 0.0722
     return np.where(lum < 0.45, "#FFFFFF", "#000000")
 
@@ -124,6 +372,15 @@ class MapPanel:
     """
 
     def __init__(self, ax, shape, role: str, limit: float, title: str = "", numbers=None, static: bool = False):
+        fn = type(self).__name__
+        check_axes(fn, ax)
+        shape = check_panel_shape(fn, shape)
+        check_role(fn, role)
+        limit = check_real(limit, "limit", fn, 0.0, MAX_VALUE * MAX_VALUE, low_open=True)
+        check_text(fn, title, "title")
+        if numbers is not None:
+            check_bool(numbers, "numbers", fn)
+        static = check_bool(static, "static", fn)
         self.ax, self.shape, self.role, self.static = ax, tuple(shape), role, static
         self.cmap, self.norm = CMAPS[role], Normalize(-limit, limit)
         self.image = ax.imshow(np.full(self.shape, np.nan), cmap=self.cmap, norm=self.norm, interpolation="nearest")
@@ -165,6 +422,12 @@ class MapPanel:
 
     def add_box(self, name: str, color=HIGHLIGHT_COLOR, lw: float = 4, ls="-"):
         """An outlined rectangle, hidden until set_box places it."""
+        fn = f"{type(self).__name__}.add_box"
+        check_text(fn, name, "name")
+        check_color(fn, color)
+        lw = check_real(lw, "lw", fn, 0.0, 100.0)
+        if ls not in ("-", "--", ":", "-.", "solid", "dashed", "dotted", "dashdot"):
+            raise ValueError(f"{fn}: ls must be a line style such as '-', '--' or ':', got {ls!r:.60}")
         rect = Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor=color, linewidth=lw, linestyle=ls, visible=False, zorder=5)
         self.ax.add_patch(rect)
         self.boxes[name] = rect
@@ -172,12 +435,20 @@ class MapPanel:
 
     def set_box(self, name: str, top, left, height, width) -> None:
         """Outline cells rows top..top+height-1, cols left..left+width-1 (map coordinates)."""
+        fn = f"{type(self).__name__}.set_box"
+        if not isinstance(name, str) or name not in self.boxes:
+            raise ValueError(f"{fn}: no box named {name!r}; add_box made {sorted(self.boxes)}")
+        for value, what in ((top, "top"), (left, "left"), (height, "height"), (width, "width")):
+            check_real(value, what, fn, -MAX_VALUE, MAX_VALUE)
         rect = self.boxes[name]
         rect.set_bounds(left - 0.5, top - 0.5, width, height)
         rect.set_visible(True)
 
     def update(self, values, title: str | None = None) -> None:
-        values = np.asarray(values, dtype=float)
+        """Show values (rows, cols) (NaN: hatched, not computed yet) and, if given, a new title."""
+        values = _values(f"{type(self).__name__}.update", values, "values")
+        if title is not None:
+            check_text(f"{type(self).__name__}.update", title, "title")
         if values.shape != self.shape:
             raise ValueError(f"MapPanel.update: values.shape={values.shape} != the panel's shape {self.shape}")
         self.values = values
@@ -194,7 +465,18 @@ class ZoomPanel(MapPanel):
     """A numbered close-up of a larger map: up to ZOOM_SIDE x ZOOM_SIDE cells around a window."""
 
     def __init__(self, ax, map_shape, window_hw, role, limit, label: str, margin: int = 1):
-        self.map_shape, self.label = tuple(map_shape[-2:]), label
+        fn = "ZoomPanel"
+        if isinstance(map_shape, np.ndarray) and map_shape.ndim == 1:
+            map_shape = tuple(map_shape.tolist())
+        if not isinstance(map_shape, (tuple, list)) or len(map_shape) < 2:
+            raise TypeError(f"{fn}: map_shape must be the shape (..., H, W) of the map zoomed into, got {map_shape!r}")
+        check_panel_shape(fn, tuple(map_shape[-2:]), "map_shape")
+        check_panel_shape(fn, window_hw, "window_hw")
+        check_text(fn, label, "label")
+        margin = check_int(margin, "margin", fn, 0, MAX_PANEL_SIDE)
+        check_axes(fn, ax)
+        check_role(fn, role)
+        self.map_shape, self.label = tuple(int(v) for v in map_shape[-2:]), label
         wh = [min(k + 2 * margin, ZOOM_SIDE, s) for k, s in zip(window_hw, self.map_shape)]
         self.margin = margin
         super().__init__(ax, wh, role, limit, title="", numbers=True)
@@ -203,6 +485,12 @@ class ZoomPanel(MapPanel):
 
     def show(self, full_map, top: int, left: int, height: int, width: int) -> None:
         """Show the part of full_map (H, W) around the window rows top.., cols left.. (outlined)."""
+        fn = "ZoomPanel.show"
+        full_map = _values(fn, full_map, "full_map")
+        if full_map.shape != self.map_shape:
+            raise ValueError(f"{fn}: full_map.shape={full_map.shape} != the map_shape {self.map_shape} the zoom was made for")
+        top, left = check_int(top, "top", fn, 0, self.map_shape[0] - 1), check_int(left, "left", fn, 0, self.map_shape[1] - 1)
+        height, width = check_int(height, "height", fn, 1), check_int(width, "width", fn, 1)
         zh, zw = self.shape
         H, W = self.map_shape
         r0 = int(np.clip(top - self.margin, 0, max(H - zh, 0)))
@@ -216,14 +504,19 @@ class ZoomPanel(MapPanel):
 
 
 def operator_text(fig, gs_cell, text: str, size: float = 30):
-    """A big operator (⊙, =, →) centred in an empty grid cell."""
+    """A big operator (⊙, =, →) centred in an empty grid cell gs_cell of fig; size in points. Returns the Text."""
+    check_cell("operator_text", fig, gs_cell)
+    check_text("operator_text", text, "text")
+    size = check_size("operator_text", size)
     ax = fig.add_subplot(gs_cell)
     ax.axis("off")
     return ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=size, color=TEXT_COLOR, transform=ax.transAxes)
 
 
 def text_panel(fig, gs_cell, size: float = HEADER_SIZE) -> PathText:
-    """An empty grid cell holding a left-aligned, vertically centred block of text."""
+    """An empty grid cell gs_cell of fig holding a left-aligned, vertically centred block of text (a PathText)."""
+    check_cell("text_panel", fig, gs_cell)
+    size = check_size("text_panel", size)
     ax = fig.add_subplot(gs_cell)
     ax.axis("off")
     return PathText(ax, 0.02, 0.5, size=size, va="center")
@@ -262,16 +555,34 @@ class Drawing:
         return sorted(arts, key=lambda a: a.get_zorder())
 
     FIGSIZE = (11.5, 7.6)  # inches, for a new figure (draw with ax_or_fig=None)
+    FN = "draw"  # the public draw_<name> function, named in error messages
+
+    def _check_init(self, ax_or_fig, steps) -> None:
+        """Refuse (TypeError/ValueError naming FN) a target that is not an Axes/Figure/SubFigure or steps of another kind."""
+        check_ax_or_fig(self.FN, ax_or_fig, allow_none=False)
+        check_steps(self.FN, steps, self.KIND)
 
     @classmethod
     def draw(cls, ax_or_fig, state, steps):
-        """Draw steps' state on a Figure/SubFigure/Axes (None: a new Figure of FIGSIZE); returns the drawing."""
+        """Draw steps' state on a Figure/SubFigure/Axes (None: a new Figure of FIGSIZE); returns the drawing.
+
+        Everything is checked (check_ax_or_fig, check_state) before anything is drawn or replaced.
+        """
+        check_ax_or_fig(cls.FN, ax_or_fig)
+        check_state(cls.FN, state, steps, cls.KIND)
         drawing = cls(new_figure(*cls.FIGSIZE) if ax_or_fig is None else ax_or_fig, steps)
         drawing.update(state)
         return drawing
 
+    KIND = ""  # the steps function whose states this drawing shows ("unpool_steps", ...)
+
+    def check_state(self, state, fn: str | None = None) -> None:
+        """Raise TypeError/ValueError (naming fn) unless state is one step of the steps this drawing shows."""
+        check_state(fn or f"{type(self).__name__}.update", state, self.steps, self.KIND, scan=False)
+
     def update(self, state) -> list:
         """Change the artists to show state; returns them (as a FuncAnimation callback would)."""
+        self.check_state(state)
         self._update(state)
         self.state = state
         return self.artists
@@ -314,6 +625,12 @@ class LabelPanel(MapPanel):
     """
 
     def __init__(self, ax, shape, role, limit, title="", max_chars: int = 3, cmap=None, norm=None, static=False):
+        fn = "LabelPanel"
+        max_chars = check_int(max_chars, "max_chars", fn, 1, 100)
+        if cmap is not None and not isinstance(cmap, Colormap):
+            raise TypeError(f"{fn}: cmap must be None or a matplotlib Colormap, got {_kind(cmap)}")
+        if norm is not None and not isinstance(norm, Normalize):
+            raise TypeError(f"{fn}: norm must be None or a matplotlib Normalize, got {_kind(norm)}")
         super().__init__(ax, shape, role, limit, title, numbers=False, static=static)
         if cmap is not None:
             self.cmap, self.norm = cmap, norm
@@ -332,11 +649,21 @@ class LabelPanel(MapPanel):
         return super().dynamic_artists() + extra
 
     def set_labels(self, strings) -> None:
+        """One label per cell, row-major ("" for none)."""
+        fn = "LabelPanel.set_labels"
+        if isinstance(strings, (str, bytes)) or not hasattr(strings, "__iter__"):
+            raise TypeError(f"{fn}: strings must be an iterable of str, one per cell, got {_kind(strings)}")
+        strings = list(strings)
+        if len(strings) != self.shape[0] * self.shape[1] or not all(isinstance(v, str) for v in strings):
+            raise ValueError(f"{fn}: expected {self.shape[0] * self.shape[1]} str labels (one per cell of {self.shape}), "
+                             f"got {len(strings)}")
         if self.labels is not None:
             light = text_colors(self.cmap(self.norm(np.nan_to_num(self.values)))) == "#FFFFFF"
-            self.labels.set(list(strings), light.ravel())
+            self.labels.set(strings, light.ravel())
 
     def set_edge(self, color) -> None:
+        """The panel's frame in color."""
+        check_color("LabelPanel.set_edge", color)
         for spine in self.ax.spines.values():
             spine.set_edgecolor(color)
 

@@ -10,9 +10,10 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from ..receptive import receptive_fields
+from ..steps.explorers import ReceptiveFieldState, receptive_field_state
 from .catalogue import t
 from .palette import ACCENT_COLOR, HIGHLIGHT_COLOR, TITLE_SIZE
-from .panels import Drawing, MapPanel, check_drawable, grid, new_figure, text_panel
+from .panels import Drawing, MapPanel, _kind, _same, check_ax_or_fig, check_drawable, grid, new_figure, text_panel
 
 __all__ = ["draw_receptive_field", "closed_form_text", "MAX_LAYERS"]
 
@@ -39,14 +40,35 @@ def closed_form_text(layers, depth: int) -> str:
     return f"r = {' + '.join(terms)} = {rfs[-1].size}" + t("rf.jump", jump=rfs[-1].jump)
 
 
+def check_receptive_state(fn: str, state) -> None:
+    """state must be what receptive_field_state(...) returns, unchanged; else TypeError/ValueError naming fn.
+
+    It is recomputed from its own layers, input size, depth and neuron and compared, so a changed or forged state is refused.
+    """
+    if not isinstance(state, ReceptiveFieldState):
+        raise TypeError(f"{fn}: state must be a ReceptiveFieldState (what receptive_field_state(layers, input_size, depth, "
+                        f"neuron) returns), got {_kind(state)}")
+    try:
+        size = state.sizes[0]
+        if len(state.layers) > MAX_LAYERS:
+            raise ValueError(f"{len(state.layers)} layers are too many to show; the limit is {MAX_LAYERS}")
+        check_drawable(fn, input_map=(size, size))
+        again = receptive_field_state(state.layers, size, state.depth, state.neuron)
+    except (TypeError, ValueError, IndexError) as e:
+        raise ValueError(f"{fn}: state is not a receptive_field_state(...) result ({e})") from None
+    if not _same(tuple(state), tuple(again)):
+        raise ValueError(f"{fn}: state was changed after receptive_field_state(...) made it; make it again")
+
+
 class ReceptiveFieldDrawing(Drawing):
     """The input and every layer's map; the neuron, the cells that reach it, its field on the input (two ways)."""
 
+    FN = "draw_receptive_field"
+
     def __init__(self, ax_or_fig, state):
+        check_ax_or_fig(self.FN, ax_or_fig, allow_none=False)
+        check_receptive_state(self.FN, state)
         layers, sizes = state.layers, state.sizes
-        if len(layers) > MAX_LAYERS:
-            raise ValueError(f"draw_receptive_field: {len(layers)} layers are too many to show; the limit is {MAX_LAYERS}")
-        check_drawable("draw_receptive_field", input_map=(sizes[0], sizes[0]))
         self.layers, self.sizes = layers, sizes
         L = len(layers)
         ratios = [1.8] + [max(0.6, 1.8 * (s / sizes[0]) ** 0.5) for s in sizes[1:]]
@@ -66,6 +88,14 @@ class ReceptiveFieldDrawing(Drawing):
         self.panels["m0"].add_box("traced", ACCENT_COLOR, lw=3, ls="--")
         self.note = self.add_text(text_panel(fig, gs[1, :], size=TITLE_SIZE + 2))
         self.update(state)
+
+    def check_state(self, state, fn: str | None = None) -> None:
+        """Raise TypeError/ValueError (naming fn) unless state is a receptive_field_state of this drawing's stack."""
+        fn = fn or "ReceptiveFieldDrawing.update"
+        check_receptive_state(fn, state)
+        if tuple(state.layers) != tuple(self.layers) or tuple(state.sizes) != tuple(self.sizes):
+            raise ValueError(f"{fn}: state is for another stack of layers than this drawing shows; draw it anew "
+                             "with draw_receptive_field")
 
     def _update(self, state) -> None:
         P = self.panels
@@ -92,4 +122,6 @@ class ReceptiveFieldDrawing(Drawing):
 
 def draw_receptive_field(ax_or_fig, state) -> ReceptiveFieldDrawing:
     """Draw receptive_field_state's state (the stack is in the state); returns the drawing. None: a new Figure."""
+    check_ax_or_fig(ReceptiveFieldDrawing.FN, ax_or_fig)
+    check_receptive_state(ReceptiveFieldDrawing.FN, state)
     return ReceptiveFieldDrawing(new_figure(14, 6.4) if ax_or_fig is None else ax_or_fig, state)

@@ -44,8 +44,10 @@ class Rot180Drawing(Drawing):
     """W (with indices), the moving kernel over the empty slots, and rot180(W) once it lands."""
 
     FIGSIZE = (12, 5.6)
+    FN, KIND = "draw_rot180", "rot180_steps"
 
     def __init__(self, ax_or_fig, steps):
+        self._check_init(ax_or_fig, steps)
         w = steps.w
         check_drawable("draw_rot180", kernel_kernel=w.shape)
         self.steps = steps

@@ -21,11 +21,15 @@ from pathlib import Path as FilePath
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import is_color_like
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.textpath import TextPath
-from matplotlib.transforms import Affine2D, ScaledTranslation
+from matplotlib.transforms import Affine2D, ScaledTranslation, Transform
+
+from .._checks import check_hw, check_real
 
 __all__ = ["PathText", "NumberGrid", "FONTS", "CJK_FONT_FILES", "CJK_FAMILY", "register_cjk_font", "cjk_rc"]
 
@@ -122,6 +126,22 @@ class PathText:
 
     def __init__(self, ax_or_fig, x, y, text="", size=16, ha="left", va="baseline", color="#000000",
                  weight="normal", linespacing=1.35, transform=None, zorder=3):
+        fn = "PathText"
+        if not isinstance(ax_or_fig, (Axes, Figure, SubFigure)) or ax_or_fig.figure is None:
+            raise TypeError(f"{fn}: ax_or_fig must be a matplotlib Axes (in a figure), Figure or SubFigure, "
+                            f"got {type(ax_or_fig).__name__}")
+        x, y = check_real(x, "x", fn), check_real(y, "y", fn)
+        size = check_real(size, "size", fn, 0.0, 200.0, low_open=True)
+        linespacing = check_real(linespacing, "linespacing", fn, 0.0, 10.0, low_open=True)
+        zorder = check_real(zorder, "zorder", fn)
+        for value, name, allowed in ((ha, "ha", ("left", "center", "right")),
+                                     (va, "va", ("top", "center", "bottom", "baseline")), (weight, "weight", tuple(FONTS))):
+            if not isinstance(value, str) or value not in allowed:
+                raise ValueError(f"{fn}: {name} must be one of {allowed}, got {value!r:.60}")
+        if isinstance(color, np.ndarray) or not is_color_like(color):
+            raise ValueError(f"{fn}: color must be a matplotlib colour such as '#000000', got {color!r:.60}")
+        if transform is not None and not isinstance(transform, Transform):
+            raise TypeError(f"{fn}: transform must be None or a matplotlib Transform, got {type(transform).__name__}")
         fig = ax_or_fig.figure if isinstance(ax_or_fig, Axes) else ax_or_fig
         base = transform or (ax_or_fig.transAxes if isinstance(ax_or_fig, Axes) else ax_or_fig.transSubfigure)
         # glyphs in points -> inches -> pixels, then moved to the anchor (x, y)
@@ -168,6 +188,14 @@ class NumberGrid:
     CAP = 0.73  # digit height in em (DejaVu Sans Bold)
 
     def __init__(self, ax, shape, fontsize_pt: float, cell_pt: float):
+        fn = "NumberGrid"
+        if not isinstance(ax, Axes) or ax.figure is None:
+            raise TypeError(f"{fn}: ax must be a matplotlib Axes in a figure, got {type(ax).__name__}")
+        shape = check_hw(shape, "shape", fn, 1)
+        if shape[0] * shape[1] > 10_000:
+            raise ValueError(f"{fn}: shape={shape} has more cells than a drawing can number (10000)")
+        fontsize_pt = check_real(fontsize_pt, "fontsize_pt", fn, 0.0, 200.0, low_open=True)
+        cell_pt = check_real(cell_pt, "cell_pt", fn, 0.0, 1e6, low_open=True)
         self.shape, self.size = tuple(shape), fontsize_pt / cell_pt  # font size in cell (data) units
         self.patches = [ax.add_patch(PathPatch(Path(np.zeros((1, 2))), facecolor=color, edgecolor="none", zorder=4))
                         for color in ("#000000", "#FFFFFF")]

@@ -52,7 +52,10 @@ def unpool_note(state) -> str:
 class UnpoolDrawing(Drawing):
     """The forward input with the window, the error map, the unpooled error so far, close-ups."""
 
+    FN, KIND = "draw_unpool", "unpool_steps"
+
     def __init__(self, ax_or_fig, steps):
+        self._check_init(ax_or_fig, steps)
         x, dy = steps.x, steps.dy
         check_drawable("draw_unpool", input_map=x.shape, error_map=dy.shape, input_channels=x.shape[0])
         self.steps = steps

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import html
+import inspect
 import traceback
 
 import ipywidgets as widgets
 
+from .._checks import check_int
+from ..steps.base import Steps
 from ..viz.palette import ERROR_COLOR
 
 CAPTION_STYLE = "font-size:22px; line-height:1.5; color:#000; font-family:'DejaVu Sans', sans-serif; padding:4px 0"
@@ -64,11 +67,33 @@ class StepWidget(GuardedCallbacks):
     steps: a bplib.steps sequence; draw(ax_or_fig, state, steps) -> a drawing with
     update(state) and png(); caption(state) -> the line shown under the picture.
     ``step``, ``state``, ``result_so_far`` and ``caption.value`` tell what is shown.
+    interval: milliseconds between Play's steps, >= 1. Everything is checked before any widget is made.
     """
 
     def __init__(self, steps, draw, caption, interval: int = 700):
+        fn = "StepWidget"
+        if not isinstance(steps, Steps):
+            raise TypeError(f"{fn}: steps must be a bplib.steps sequence (e.g. unpool_steps(...)), got {type(steps).__name__}")
+        if steps.n_steps < 1:
+            raise ValueError(f"{fn}: steps has no step to show")
+        for value, name, args in ((draw, "draw", "(ax_or_fig, state, steps)"), (caption, "caption", "(state)")):
+            if not callable(value) or isinstance(value, type):
+                raise TypeError(f"{fn}: {name} must be a function {name}{args}, got {type(value).__name__}")
+            try:
+                inspect.signature(value).bind(*([None] * args.count(",")), None)
+            except TypeError:
+                raise TypeError(f"{fn}: {name} must take the arguments {args}, but its signature is "
+                                f"{name}{inspect.signature(value)}") from None
+            except ValueError:  # a builtin without a signature: it will tell when called
+                pass
+        interval = check_int(interval, "interval", fn, 1)
         self.steps, self._caption = steps, caption
         self.drawing = draw(None, steps.state(0), steps)
+        missing = [a for a in ("update", "png", "fig", "state") if not hasattr(self.drawing, a)]
+        if missing:
+            raise TypeError(f"{fn}: draw(None, state, steps) must return a drawing (bplib.viz draw_<name>), got "
+                            f"{type(self.drawing).__name__} without {', '.join(missing)}")
+        self._caption_of(steps.state(0))  # a caption that fails or returns no text is refused now, not at step 5
         width, _ = self.drawing.fig.canvas.get_width_height()
         last = steps.n_steps - 1
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=f"{width}px"))
@@ -126,9 +151,15 @@ class StepWidget(GuardedCallbacks):
     def _move(self, delta: int) -> None:
         self.slider.value = min(max(self.slider.value + delta, 0), self.n_steps - 1)
 
+    def _caption_of(self, state) -> str:
+        text = self._caption(state)
+        if not isinstance(text, str):
+            raise TypeError(f"StepWidget: caption(state) must return a str, got {type(text).__name__}")
+        return text
+
     def _show(self, k: int) -> None:
         state = self.steps.state(k)
         self.drawing.update(state)
         self.image.value = self.drawing.png()
-        self.caption.value = f'<div style="{CAPTION_STYLE}">{html.escape(self._caption(state)).replace(chr(10), "<br>")}</div>'
+        self.caption.value = f'<div style="{CAPTION_STYLE}">{html.escape(self._caption_of(state)).replace(chr(10), "<br>")}</div>'
         self._step = state.k
