@@ -7,6 +7,7 @@ state, so they cannot disagree. Imports matplotlib, never ipywidgets.
 
     palette.py    colours (one per role), colour maps, type sizes, what fits on a slide
     panels.py     MapPanel, ZoomPanel, LabelPanel, Drawing, new_figure, grid, png_bytes
+    checks.py     the argument checks every public drawing runs before touching a figure
     text.py       fast text as paths (PathText, NumberGrid)
     conv.py       the sliding kernel (S1-S2), the weight gradient (S12)
     unpool.py     unpooling (S10-S11)
@@ -15,6 +16,11 @@ state, so they cannot disagree. Imports matplotlib, never ipywidgets.
     matrix.py     the convolution matrix C and Cᵀ (S14)
     receptive.py  receptive fields (S15)
     flatten.py    the flatten order (S5)
+    catalogue.py  every word drawn, in English and Chinese (t(key)); fonts/ the bundled CJK subset
+
+The notebooks' static plots (each ``draw_*(ax, ...)`` returning its artists), one module per topic:
+legend, convlayer (01), pooling (02), heads (03), coevolution (04), saturation (05), errormaps and
+pool_derivative (06-07), grids and learning (08-10), training (11), fields, params, regularize (12).
 
 The palette and primitives are importable from here (``from bplib.viz import CMAPS``);
 the drawing functions too (``bplib.viz.draw_unpool``), imported on first use.
