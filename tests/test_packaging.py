@@ -60,3 +60,14 @@ def test_core_imports_only_numpy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr or result.stdout
+
+
+def test_the_chinese_interface_pack_loads_in_this_jupyterlab():
+    """The optional `zh` extra: JupyterLab finds the zh_CN language pack and loads it without a warning."""
+    from jupyterlab_server.translation_utils import get_language_pack, get_language_packs
+
+    packs, message = get_language_packs("en")
+    assert "zh_CN" in packs and not message, message
+    pack, message = get_language_pack("zh_CN")
+    assert not message, message
+    assert pack and any("菜单" in str(v) or "文件" in str(v) for v in pack.values()), "the pack has no Chinese strings"
