@@ -5,6 +5,8 @@ with no CJK font installed (test_no_system_cjk_font_is_needed removes any from m
 font list to prove it).
 """
 
+import ast
+import json
 import os
 import re
 import subprocess
@@ -285,6 +287,8 @@ fm.fontManager._findfont_cached.cache_clear()
 warnings.simplefilter('error')
 from bplib import figures as F
 from bplib.viz import text
+import ast
+import json
 import os
 assert all(os.path.dirname(f.fname).endswith(os.path.join('viz', 'fonts')) for f in fm.fontManager.ttflist
            if f.name == text.CJK_FAMILY)
@@ -297,13 +301,51 @@ print('ok')
     assert (tmp_path / "bp_table.png").read_bytes() == (ROOT / "figures" / "zh" / "bp_table.png").read_bytes()
 
 
-def test_the_subset_tool_covers_the_catalogue():
+def _subset_tool():
     sys.path.insert(0, str(ROOT / "tools"))
     try:
         import subset_font
     finally:
         sys.path.pop(0)
-    chars = subset_font.catalogue_characters()
+    return subset_font
+
+
+def test_the_subset_tool_reads_the_string_literals_of_zh_notebook_code(tmp_path):
+    """A zh notebook may translate a label it passes to a plot: the tool collects string literals, not comments or prose."""
+    tool = _subset_tool()
+    code = ["%matplotlib inline\n", "# 注释不算\n", "ax.set_title('龟兔赛跑')\n", 'print(f"{x}：鹤")\n', 'y = """鹿\n"""']
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": code},
+             {"cell_type": "markdown", "metadata": {}, "source": "正文不算"}]
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "a.ipynb").write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
+    assert tool.notebook_characters(tmp_path) == "".join(sorted("龟兔赛跑：鹤鹿"))
+    assert tool.code_string_literals("title = (") == []  # a cell that does not tokenize gives nothing, not an error
+    assert set(tool.notebook_characters()) <= set(tool.catalogue_characters())
+
+
+def _literals(source: str) -> str:
+    """Every str constant of a code cell, read with ast (a route independent of the tool's tokenizer)."""
+    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
+    return "".join(node.value for node in ast.walk(ast.parse(code))
+                   if isinstance(node, ast.Constant) and isinstance(node.value, str))
+
+
+def test_every_chinese_string_literal_of_the_zh_notebooks_has_a_glyph():
+    """The labels a zh notebook passes to a plot (title="…") draw from the bundled font: run tools/subset_font.py if not."""
+    _, bundled = _cmaps()
+    notebooks = sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
+    missing = {}
+    for path in notebooks:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                for ch in set(CJK.findall(_literals("".join(cell["source"])))):
+                    if not all(ord(ch) in cmap for cmap in bundled.values()):
+                        missing.setdefault(path.name, set()).add(ch)
+    assert not missing, f"run tools/subset_font.py: the bundled font lacks {missing}"
+
+
+def test_the_subset_tool_covers_the_catalogue():
+    chars = _subset_tool().catalogue_characters()
     assert all(ch in chars for s in catalogue.all_strings("zh") for ch in s if ch != "\n")
     _, bundled = _cmaps()
     missing = [ch for ch in chars if ord(ch) not in bundled["Regular"] and ord(ch) > 0x2E80]

@@ -2,8 +2,10 @@
 
 Matplotlib ships no CJK font and many classroom machines have none, so the course carries
 a small subset of Noto Sans CJK SC (SIL Open Font License 1.1) with the glyphs of every
-Chinese string in bplib.viz.catalogue, plus ASCII and the usual CJK punctuation. Run it
-after adding Chinese text to the catalogue (tests/test_i18n.py fails until you do):
+Chinese string in bplib.viz.catalogue, plus ASCII and the usual CJK punctuation, plus the
+Chinese characters of the string literals in the code cells of notebooks/zh/*.ipynb (a label a
+Chinese notebook passes to a plot, e.g. title="…"). Run it after adding Chinese text to the
+catalogue or to a zh notebook's code (tests/test_i18n.py fails until you do):
 
     apt-get install -y fonts-noto-cjk          # Debian/Ubuntu: the source font
     .venv/bin/python tools/subset_font.py      # [--source FILE.ttc|otf] [--out DIR]
@@ -17,8 +19,11 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
+import json
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,13 +37,50 @@ FACE = "Noto Sans CJK SC"  # the face inside the collection: Simplified Chinese 
 LICENSE_SOURCE = "/usr/share/doc/fonts-noto-cjk/copyright"  # Debian's copy of the OFL text
 EXTRA = "，。、：；！？（）《》“”‘’—…·～【】「」"  # CJK punctuation a translator may reach for
 TIMESTAMP = 0x7C259DC0  # 2020-01-01 in the font epoch (1904): a fixed date, so the bytes are stable
+ZH_NOTEBOOKS = ROOT / "notebooks" / "zh"
+CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")  # CJK ideographs, full-width forms, CJK punctuation
+
+
+def code_string_literals(source: str) -> list:
+    """The string literals (f-strings included) of one code cell's Python source, as written; [] if it does not tokenize.
+
+    IPython magics (%matplotlib, !pip) are skipped line by line; comments are not string literals.
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"code_string_literals: source must be a str, got {type(source).__name__}")
+    lines = "".join(line if not line.lstrip().startswith(("%", "!")) else "\n" for line in source.splitlines(True))
+    try:
+        return [tok.string for tok in tokenize.generate_tokens(io.StringIO(lines).readline) if tok.type == tokenize.STRING]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return []
+
+
+def notebook_characters(folder=ZH_NOTEBOOKS) -> str:
+    """The CJK characters of the string literals in the code cells of folder/*.ipynb, sorted by code point.
+
+    folder: a directory of notebooks (default notebooks/zh); a missing folder gives "".
+    """
+    chars = set()
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        except (ValueError, KeyError) as e:
+            raise SystemExit(f"subset_font: {path} is not a notebook ({e})") from None
+        for cell in cells:
+            if cell.get("cell_type") == "code":
+                source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+                chars |= set(CJK.findall("".join(code_string_literals(source))))
+    return "".join(sorted(chars))
 
 
 def catalogue_characters() -> str:
-    """Every character of the Chinese catalogue, plus printable ASCII and EXTRA, sorted by code point."""
+    """Every character of the Chinese catalogue and of the zh notebooks' string literals, plus printable ASCII and EXTRA.
+
+    Returns them as one str, sorted by code point.
+    """
     from bplib.viz.catalogue import all_strings
 
-    chars = set("".join(all_strings("zh"))) | {chr(c) for c in range(0x20, 0x7F)} | set(EXTRA)
+    chars = set("".join(all_strings("zh"))) | set(notebook_characters()) | {chr(c) for c in range(0x20, 0x7F)} | set(EXTRA)
     return "".join(sorted(ch for ch in chars if ch not in "\n\t"))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_float_array
+from .catalogue import t
 from .palette import CMAPS, ERROR_COLOR, INPUT_COLOR, KERNEL_COLOR, OUTPUT_COLOR
 
 __all__ = ["draw_kernel_epochs", "plot_layer_change", "plot_feature_bands", "draw_mix_matrix", "plot_shift_changes"]
@@ -47,9 +48,9 @@ def draw_kernel_epochs(axes, W1) -> list:
             ax.set_xticks([])
             ax.set_yticks([])
             if f == 0:
-                ax.set_title(f"epoch {e}")
+                ax.set_title(t("coevo.epoch", e=e))
             if e == 0:
-                ax.set_ylabel(f"kernel {f}")
+                ax.set_ylabel(t("coevo.kernel", f=f))
     return images
 
 
@@ -68,15 +69,15 @@ def plot_layer_change(ax_change, ax_turn, change: dict, turn) -> list:
         if len(values) != len(epochs):
             raise ValueError(f"{fn}: change[{label!r}] has {len(values)} values for {len(epochs)} epochs")
         lines += ax_change.plot(epochs, 100 * np.asarray(values), marker + "-", color=colour, lw=2.5, label=label)
-    ax_change.set_ylabel("relative change (%)")
-    ax_change.set_title("How much each layer changes per epoch")
+    ax_change.set_ylabel(t("coevo.relative_change"))
+    ax_change.set_title(t("coevo.change_title"))
     for f, marker in zip(range(turn.shape[1]), "o^sD"):
         lines += ax_turn.plot(epochs, turn[:, f], marker + "-", color=KERNEL_COLOR, lw=2, alpha=1 - 0.25 * f,
-                              label=f"kernel {f}")
-    ax_turn.set_ylabel("degrees")
-    ax_turn.set_title("How far each kernel's pattern turns per epoch")
+                              label=t("coevo.kernel", f=f))
+    ax_turn.set_ylabel(t("coevo.degrees"))
+    ax_turn.set_title(t("coevo.turn_title"))
     for ax in (ax_change, ax_turn):
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(t("coevo.epoch_axis"))
         ax.set_ylim(0, None)
         ax.set_xticks(epochs)
         ax.legend()
@@ -97,13 +98,13 @@ def plot_feature_bands(axes, features) -> list:
     for c, ax in enumerate(axes):
         values = features[:, :, c].reshape(E, -1)
         q50, q90, q99 = np.percentile(values, [50, 90, 99], axis=1)
-        artists.append(ax.fill_between(all_epochs, q50, q99, color=OUTPUT_COLOR, alpha=0.18, label="median to 99th pct"))
-        artists.append(ax.fill_between(all_epochs, q50, q90, color=OUTPUT_COLOR, alpha=0.35, label="median to 90th pct"))
-        artists += ax.plot(all_epochs, q50, color=OUTPUT_COLOR, lw=2, label="median")
-        artists += ax.plot(all_epochs, values.mean(axis=1), "o--", color="black", lw=1.5, label="mean")
-        ax.set_title(f"a³, channel {c}")
-        ax.set_xlabel("epoch")
-    axes[0].set_ylabel("feature value")
+        artists.append(ax.fill_between(all_epochs, q50, q99, color=OUTPUT_COLOR, alpha=0.18, label=t("coevo.band99")))
+        artists.append(ax.fill_between(all_epochs, q50, q90, color=OUTPUT_COLOR, alpha=0.35, label=t("coevo.band90")))
+        artists += ax.plot(all_epochs, q50, color=OUTPUT_COLOR, lw=2, label=t("coevo.median"))
+        artists += ax.plot(all_epochs, values.mean(axis=1), "o--", color="black", lw=1.5, label=t("coevo.mean"))
+        ax.set_title(t("coevo.channel", c=c))
+        ax.set_xlabel(t("coevo.epoch_axis"))
+    axes[0].set_ylabel(t("coevo.feature_value"))
     axes[0].legend(loc="upper left", fontsize=12)
     return artists
 
@@ -126,9 +127,9 @@ def draw_mix_matrix(ax, mix, low: float = 0.75, high: float = 0.95) -> list:
     ticks = np.arange(mix.shape[0])
     ax.set_xticks(ticks)
     ax.set_yticks(ticks)
-    ax.set_xlabel("head W⁴, b⁴ from epoch j")
-    ax.set_ylabel("kernels W¹, b¹ from epoch i")
-    ax.set_title("Held-out accuracy of mixed networks")
+    ax.set_xlabel(t("coevo.mix_head"))
+    ax.set_ylabel(t("coevo.mix_kernels"))
+    ax.set_title(t("coevo.mix_title"))
     return artists
 
 
@@ -149,9 +150,9 @@ def plot_shift_changes(ax, changes: dict, labels) -> list:
     for i, (label, (colour, style, lw, ms)) in enumerate(zip(labels, LAYER_STYLES)):
         values = [0.0] + [100 * changes[s][i] for s in shifts[1:]]
         lines += ax.plot(shifts, values, style, color=colour, lw=lw, ms=ms, label=label)
-    ax.set_xlabel("shift of the image (pixels)")
-    ax.set_ylabel("relative change (%)")
+    ax.set_xlabel(t("coevo.shift_axis"))
+    ax.set_ylabel(t("coevo.relative_change"))
     ax.set_xticks(shifts)
-    ax.set_title("How much a shift changes each layer")
+    ax.set_title(t("coevo.shift_title"))
     ax.legend()
     return lines

@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .._checks import as_float_array, check_int
+from .catalogue import t
 from .palette import CMAPS, MAX_CHANNELS
 from .panels import text_colors
 
@@ -43,13 +44,13 @@ def draw_receptive_windows(ax_in, ax_hidden, image, neurons: dict, K: int) -> li
             raise ValueError(f"{fn}: neuron ({i}, {j}) is outside the {Ho} x {Wo} hidden layer")
     artists = [ax_in.imshow(image, cmap=CMAPS["input"], vmin=-1, vmax=1),
                ax_hidden.imshow(np.zeros((Ho, Wo)), cmap=CMAPS["output"], vmin=-1, vmax=1)]
-    ax_in.set_title(f"input: {image.shape[0]} × {image.shape[1]} pixels")
-    ax_hidden.set_title(f"hidden layer: {Ho} × {Wo} neurons")
+    ax_in.set_title(t("convlayer.input", h=image.shape[0], w=image.shape[1]))
+    ax_hidden.set_title(t("convlayer.hidden", h=Ho, w=Wo))
     for n, ((i, j), colour) in enumerate(neurons.items()):
         artists.append(ax_in.add_patch(Rectangle((j - 0.5, i - 0.5), K, K, fill=False, ec=colour, lw=4,
                                                  ls="-" if n == 0 else "--")))
         artists.append(ax_hidden.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fc=colour, ec="black", lw=1.5)))
-        artists.append(ax_hidden.annotate(f"neuron ({i}, {j})", (j, i), xytext=(j + 3, i - 3 if n == 0 else i + 5),
+        artists.append(ax_hidden.annotate(t("convlayer.neuron", i=i, j=j), (j, i), xytext=(j + 3, i - 3 if n == 0 else i + 5),
                                           fontsize=16, color=colour, fontweight="bold",
                                           arrowprops={"arrowstyle": "->", "lw": 2, "color": colour}))
     i0, j0 = next(iter(neurons))
@@ -77,39 +78,43 @@ def draw_feature_maps(axes, image, kernels, maps) -> list:
     images = []
     for f in range(F):
         images.append(axes[f, 0].imshow(image, cmap=CMAPS["input"], vmin=-1, vmax=1))
-        axes[f, 0].set_title("input x")
+        axes[f, 0].set_title(t("convlayer.input_x"))
         images.append(axes[f, 1].imshow(kernels[f], cmap=CMAPS["kernel"], vmin=-k_lim, vmax=k_lim))
-        axes[f, 1].set_title(f"kernel {f}")
+        axes[f, 1].set_title(t("convlayer.kernel", f=f))
         lim = float(np.abs(maps[f]).max()) or 1.0
         images.append(axes[f, 2].imshow(maps[f], cmap=CMAPS["output"], vmin=-lim, vmax=lim))
-        axes[f, 2].set_title(f"feature map z[0, {f}], {maps.shape[1]} × {maps.shape[2]}")
+        axes[f, 2].set_title(t("convlayer.feature_map", f=f, h=maps.shape[1], w=maps.shape[2]))
     for ax in axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
     return images
 
 
-def draw_channels(axes, x, names=("red", "green", "blue")) -> list:
+def draw_channels(axes, x, names=None) -> list:
     """x (C, H, W) with values 0..vmax, C = 3: the colour picture on axes[0], each channel with its numbers after it.
+
+    names: one name per channel (default: red, green, blue in the current language).
 
     Returns the artists drawn.
     """
     fn = "draw_channels"
     x = as_float_array(x, "x", fn, ndim=3, nonempty=True)
     C = x.shape[0]
+    if names is None:
+        names = [t(f"convlayer.{colour}") for colour in ("red", "green", "blue")]
     if C > MAX_CHANNELS or len(axes) != C + 1 or len(names) < C:
         raise ValueError(f"{fn}: need {C} + 1 axes and {C} names for x {x.shape} (at most {MAX_CHANNELS} channels)")
     top = float(np.abs(x).max()) or 1.0
     artists = []
     if C == 3:
         artists.append(axes[0].imshow(np.clip(x.transpose(1, 2, 0) / top, 0, 1)))  # (H, W, 3) in [0, 1]
-        axes[0].set_title("the image")
+        axes[0].set_title(t("convlayer.image"))
     for c, (ax, name) in enumerate(zip(axes[1:], names)):
         artists.append(ax.imshow(x[c], cmap=CMAPS["input"], vmin=-top, vmax=top))
         ink = text_colors(CMAPS["input"]((x[c] / top + 1) / 2))
         for (i, j), v in np.ndenumerate(x[c]):
             artists.append(ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=15, color=ink[i, j]))
-        ax.set_title(f"channel {c}: {name}")
+        ax.set_title(t("convlayer.channel", c=c, name=name))
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from .catalogue import t
 from .palette import CHANNEL_COLORS, GRADIENT_CMAP, HIGHLIGHT_COLOR, TEXT_COLOR
 from .panels import sym_limit
 
@@ -30,14 +31,15 @@ def draw_flat_vector(ax, flat, n_channels: int, mark=None) -> dict:
     for ch in range(n_channels):
         idx = np.arange(ch * block, (ch + 1) * block)
         artists["bars"].append(ax.vlines(idx, 0, flat[idx], color=CHANNEL_COLORS[ch], lw=1.4))
-        artists["labels"].append(ax.text(ch * block + block / 2, 0.85 * top, f"channel {ch}: {ch * block}-{(ch + 1) * block - 1}",
+        label = t("errormaps.channel", ch=ch, first=ch * block, last=(ch + 1) * block - 1)
+        artists["labels"].append(ax.text(ch * block + block / 2, 0.85 * top, label,
                                          ha="center", color=CHANNEL_COLORS[ch]))
     artists["zero"] = ax.axhline(0, color=TEXT_COLOR, lw=0.8)
     if mark is not None:
         k = int(mark)
         artists["mark"] = [ax.axvline(k, color=HIGHLIGHT_COLOR, lw=1, ls="--"),
                            ax.plot([k], [flat[k]], "o", color=HIGHLIGHT_COLOR, ms=7)[0],
-                           ax.text(k + 4, -0.85 * top, f"index {k}", va="center")]
+                           ax.text(k + 4, -0.85 * top, t("errormaps.index", k=k), va="center")]
     ax.set_xlim(-4, flat.size + 4)
     ax.set_ylim(-top, top)
     return artists

@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .._checks import as_float_array
+from .catalogue import t
 from .palette import CHANNEL_COLORS, CMAPS, ERROR_COLOR, INPUT_COLOR, KERNEL_COLOR, MAX_CHANNELS, OUTPUT_COLOR
 
 __all__ = ["draw_flatten_index_map", "draw_class_templates", "plot_shift_curves"]
@@ -47,9 +48,9 @@ def draw_flatten_index_map(fig, index_map) -> list:
             spine.set_linewidth(5)
         ax.set_xticks(range(W))
         ax.set_yticks(range(H))
-        ax.set_xlabel("column w")
-        ax.set_ylabel("row h")
-        ax.set_title(f"channel c = {c}", color=CHANNEL_COLORS[c])
+        ax.set_xlabel(t("heads.column"))
+        ax.set_ylabel(t("heads.row"))
+        ax.set_title(t("heads.channel_c", c=c), color=CHANNEL_COLORS[c])
     ax = fig.add_subplot(grid[1, :])
     flat = index_map.ravel()
     for k, v in enumerate(flat):
@@ -59,7 +60,7 @@ def draw_flatten_index_map(fig, index_map) -> list:
     ax.set_xlim(0, len(flat))
     ax.set_ylim(0, 1)
     ax.axis("off")
-    ax.set_title("flatten: one vector, " + " | ".join(f"channel {c}" for c in range(C)))
+    ax.set_title(t("heads.flatten", parts=" | ".join(t("heads.channel", c=c) for c in range(C))))
     return artists
 
 
@@ -86,9 +87,9 @@ def draw_class_templates(axes, templates, classes) -> list:
             ax.set_xticks([])
             ax.set_yticks([])
             if row == 0:
-                ax.set_title(f"channel {c}")
+                ax.set_title(t("heads.channel", c=c))
             if c == 0:
-                ax.set_ylabel(f"class {j}", fontsize=16)
+                ax.set_ylabel(t("heads.class", j=j), fontsize=16)
     return images
 
 
@@ -110,15 +111,15 @@ def plot_shift_curves(ax_change, ax_accuracy, shifts, change: dict, accuracy: di
     for ax, curves in ((ax_change, change), (ax_accuracy, accuracy)):
         for (label, values), (colour, style) in zip(curves.items(), CURVE_STYLES):
             lines += ax.plot(shifts, values, style, color=colour, lw=3, ms=9, label=label)
-        ax.set_xlabel("shift of the input (pixels)")
+        ax.set_xlabel(t("heads.shift_axis"))
         ax.set_xticks(shifts)
         ax.grid(alpha=0.3)
-    lines.append(ax_accuracy.axhline(chance, color="grey", ls=":", lw=2, label="chance"))
-    ax_change.set_ylabel("relative change")
-    ax_change.set_title("how much the features move")
+    lines.append(ax_accuracy.axhline(chance, color="grey", ls=":", lw=2, label=t("heads.chance")))
+    ax_change.set_ylabel(t("heads.relative_change"))
+    ax_change.set_title(t("heads.change_title"))
     ax_change.legend()
-    ax_accuracy.set_ylabel("held-out accuracy")
+    ax_accuracy.set_ylabel(t("heads.accuracy"))
     ax_accuracy.set_ylim(0, 1)
-    ax_accuracy.set_title("what the classifier makes of it")
+    ax_accuracy.set_title(t("heads.accuracy_title"))
     ax_accuracy.legend(fontsize=12)
     return lines

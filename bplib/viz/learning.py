@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .catalogue import t
 from .grids import draw_value_grid
 from .palette import CMAPS, ERROR_COLOR
 from .panels import sym_limit
@@ -52,12 +53,12 @@ def draw_kernel_history(axes, history, losses, steps=None, fontsize=12):
     for ax in axes[len(steps):-1]:
         ax.set_axis_off()
     lim = sym_limit(history[steps])
-    grids = [draw_value_grid(ax, history[s], CMAPS["kernel"], lim, f"step {s}", fontsize, ticks=False)
+    grids = [draw_value_grid(ax, history[s], CMAPS["kernel"], lim, t("learning.step_k", s=s), fontsize, ticks=False)
              for ax, s in zip(axes, steps)]
     ax = axes[-1]
-    t = np.arange(len(losses))  # losses[t] is the cost of history[t]
-    (curve,) = ax.semilogy(t, losses, color=ERROR_COLOR, lw=3)
+    x = np.arange(len(losses))  # losses[x] is the cost of history[x]
+    (curve,) = ax.semilogy(x, losses, color=ERROR_COLOR, lw=3)
     markers = [ax.axvline(s, color="0.6", lw=1, ls="--") for s in steps]
-    ax.set_xlabel("step")
-    ax.set_title("cost")
+    ax.set_xlabel(t("learning.step"))
+    ax.set_title(t("learning.cost"))
     return {"grids": grids, "curve": curve, "markers": markers}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .catalogue import TEXT, t
 from .palette import CMAPS
 from .panels import text_colors
 
@@ -37,6 +38,7 @@ def draw_palette_legend(axes, roles, n_values: int = 5) -> list:
                                    fontweight="bold", color=ink[j]))
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_ylabel(role, rotation=0, ha="right", va="center", fontsize=18)
+        name = t(f"legend.{role}") if f"legend.{role}" in TEXT["en"] else role  # the role's name in the current language
+        ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=18)
         ax.set_title(meaning, loc="left", fontsize=16)
     return artists

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from .catalogue import t
 from .palette import KERNEL_COLOR, OUTPUT_COLOR
 
 __all__ = ["draw_fc_shares"]
 
 
 def draw_fc_shares(ax, shares: dict, highlight=(), reference: float | None = 0.9,
-                   reference_label: str = "the article's 90%") -> list:
+                   reference_label: str | None = None) -> list:
     """Horizontal bars: the share of each network's parameters in its fully connected layers, written beside each bar.
 
     shares: {network name: fraction in [0, 1]} (M entries, drawn top to bottom); names in
-    highlight get the kernel colour; reference draws a dotted line at that fraction (None: none).
+    highlight get the kernel colour; reference draws a dotted line at that fraction (None: none),
+    labelled reference_label (default: "the article's 90%" in the current language).
     Returns the bars, then the value texts.
     """
     fn = "draw_fc_shares"
@@ -32,8 +34,9 @@ def draw_fc_shares(ax, shares: dict, highlight=(), reference: float | None = 0.9
              for bar, v in zip(bars, values)]
     if reference is not None:
         ax.axvline(reference, color="grey", ls=":", lw=2)
-        texts.append(ax.text(reference, -0.75, reference_label, ha="center", fontsize=13, color="grey"))
+        label = t("params.reference") if reference_label is None else reference_label
+        texts.append(ax.text(reference, -0.75, label, ha="center", fontsize=13, color="grey"))
     ax.set_xlim(0, 1.12)
-    ax.set_xlabel("share of parameters in fully connected layers")
+    ax.set_xlabel(t("params.xlabel"))
     ax.invert_yaxis()
     return list(bars) + texts

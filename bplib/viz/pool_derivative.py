@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from .catalogue import t
 from .palette import ACCENT_COLOR, CMAPS, EMPTY_COLOR, GRADIENT_CMAP, TEXT_COLOR
 
 FRACTIONS = {0.0: "0", 1.0: "1", 0.25: "¼", 0.5: "½"}
@@ -16,10 +17,11 @@ def _grid_text(ax, values, labels, strong) -> list:
             for i in range(values.shape[0]) for j in range(values.shape[1])]
 
 
-def draw_value_grid(ax, values, title: str = "a¹ (the input)") -> dict:
+def draw_value_grid(ax, values, title: str | None = None) -> dict:
     """Draw a small 2-D map with each value written in its cell (input colours).
 
-    values: (H, W), at most 8 x 8. Returns the artists: {"image": AxesImage, "texts": [Text]}.
+    values: (H, W), at most 8 x 8; title (default: "a¹ (the input)" in the current language).
+    Returns the artists: {"image": AxesImage, "texts": [Text]}.
     """
     values = np.asarray(values, dtype=np.float64)
     if values.ndim != 2 or max(values.shape) > 8:
@@ -28,7 +30,7 @@ def draw_value_grid(ax, values, title: str = "a¹ (the input)") -> dict:
     image = ax.imshow(values, cmap=CMAPS["input"], vmin=-lim, vmax=lim)
     labels = [[f"{v:.1f}" for v in row] for row in values]
     texts = _grid_text(ax, values, labels, np.ones(values.shape, dtype=bool))
-    ax.set_title(title)
+    ax.set_title(t("pool_derivative.input") if title is None else title)
     ax.set_xticks(range(values.shape[1]))
     ax.set_yticks(range(values.shape[0]))
     return {"image": image, "texts": texts}

@@ -15,12 +15,14 @@ import numpy as np
 
 from .._checks import as_float_array, check_int
 from ..pool import avgpool2d_forward, l2pool2d_forward, maxpool2d_forward
+from .catalogue import t
 from .palette import ACCENT_COLOR, CMAPS
 from .panels import MapPanel, check_drawable
 
 __all__ = ["pool_all", "pooling_axes", "draw_poolings", "draw_pooling_window", "draw_pooled_channels"]
 
 NAMES = ("max", "average", "L2")
+POOLING_KEYS = {"max": "pool.max", "average": "pool.avg", "L2": "pool.l2"}  # "max pooling" ... in the catalogue
 
 
 def _check_map(a1, size, stride, fn):
@@ -73,12 +75,13 @@ def draw_poolings(axes, a1, pooled, winners=None, size: int = 2, stride: int = 2
     a1, size, stride = _check_map(a1, size, stride, fn)
     pooled = _check_pooled(pooled, fn)
     limit = _limit(a1, pooled)
-    panel = MapPanel(axes[0], a1.shape, "input", limit, f"a¹: {a1.shape[0]} × {a1.shape[1]} feature map", numbers=True)
+    panel = MapPanel(axes[0], a1.shape, "input", limit, t("pooling.map", h=a1.shape[0], w=a1.shape[1]), numbers=True)
     panel.update(a1)
     artists = list(panel.artists)
     Ho, Wo = pooled["max"].shape
     for name, ax in zip(NAMES, axes[1:]):
-        out = MapPanel(ax, (Ho, Wo), "output", limit, f"{name} pooling: {Ho} × {Wo}", numbers=True)
+        title = t("pooling.pooled", pooling=t(POOLING_KEYS[name]), h=Ho, w=Wo)
+        out = MapPanel(ax, (Ho, Wo), "output", limit, title, numbers=True)
         out.update(pooled[name])
         artists += out.artists
     for m in range(Ho):
@@ -112,7 +115,8 @@ def draw_pooling_window(axes, a1, pooled, k: int, size: int = 2, stride: int = 2
     limit = _limit(a1, pooled)
     top, left = m * stride, n * stride
     panel = MapPanel(axes[0], a1.shape, "input", limit,
-                     f"window ({m}, {n}): rows {top}–{top + size - 1}, columns {left}–{left + size - 1}", numbers=True)
+                     t("pooling.window", m=m, n=n, top=top, bottom=top + size - 1, left=left, right=left + size - 1),
+                     numbers=True)
     panel.update(a1)
     panel.add_box("window", lw=5)
     panel.set_box("window", top, left, size, size)
@@ -120,7 +124,8 @@ def draw_pooling_window(axes, a1, pooled, k: int, size: int = 2, stride: int = 2
     for name, ax in zip(NAMES, axes[1:]):
         so_far = pooled[name].copy()
         so_far.reshape(-1)[k + 1:] = np.nan  # windows not reached yet stay empty (hatched)
-        out = MapPanel(ax, (Ho, Wo), "output", limit, f"{name}: {pooled[name][m, n]:.2f}", numbers=True)
+        title = t("pooling.value", name=t(f"pooling.{name}"), value=pooled[name][m, n])
+        out = MapPanel(ax, (Ho, Wo), "output", limit, title, numbers=True)
         out.update(so_far)
         out.add_box("cell", lw=5)
         out.set_box("cell", m, n, 1, 1)
@@ -146,8 +151,9 @@ def draw_pooled_channels(axes, a1, pooled) -> list:
         for ax, (name, values) in zip(axes[c], maps.items()):
             top = float(values.max()) or 1.0
             images.append(ax.imshow(values, cmap=CMAPS["input" if name == "a¹" else "output"], vmin=-top, vmax=top))
-            side = f"{values.shape[0]} × {values.shape[1]}"
-            ax.set_title(f"a¹[0, {c}]\n{side}, max {top:.2f}" if name == "a¹" else f"{name} pooling\n{side}, max {top:.2f}")
+            h, w = values.shape
+            ax.set_title(t("pooling.channel", c=c, h=h, w=w, top=top) if name == "a¹" else
+                         t("pooling.channel_pooled", pooling=t(POOLING_KEYS[name]), h=h, w=w, top=top))
             ax.set_xticks([])
             ax.set_yticks([])
     return images

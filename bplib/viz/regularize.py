@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 from ..regularize import DropCache
+from .catalogue import t
 from .palette import CMAPS, ERROR_COLOR, INPUT_COLOR
 
 __all__ = ["draw_correlation", "draw_drop_masks"]
@@ -22,8 +23,8 @@ def draw_correlation(ax, distances, rho) -> list:
                          "expected two equal (D,) arrays, D >= 1")
     curve = ax.plot(distances, rho, "o-", color=INPUT_COLOR, lw=3, ms=9)
     zero = ax.axhline(0, color="grey", lw=1)
-    ax.set_xlabel("distance between two activations (pixels)")
-    ax.set_ylabel("correlation")
+    ax.set_xlabel(t("regularize.distance"))
+    ax.set_ylabel(t("regularize.correlation"))
     ax.grid(alpha=0.3)
     return curve + [zero]
 
@@ -65,5 +66,5 @@ def draw_drop_masks(axes, columns) -> list:
             if c == 0:
                 ax.set_title(title)
             if col == 0:
-                ax.set_ylabel(f"channel {c}", fontsize=16)
+                ax.set_ylabel(t("regularize.channel", c=c), fontsize=16)
     return images

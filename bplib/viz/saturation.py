@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..layers import sigmoid, sigmoid_prime
+from .catalogue import t
 from .palette import ERROR_COLOR, INPUT_COLOR, TEXT_COLOR
 
 
@@ -40,9 +41,9 @@ def draw_output_error(ax, z, target: float = 1.0, mark=None) -> dict:
         raise ValueError(f"draw_output_error: z must be increasing, got shape {z.shape} with a step <= 0")
     artists = {
         "quadratic": ax.plot(z, errors["quadratic"], color=INPUT_COLOR, lw=3,
-                             label="sigmoid + quadratic cost: (a − y)·σ′(z)")[0],
+                             label=t("saturation.quadratic"))[0],
         "cross_entropy": ax.plot(z, errors["cross_entropy"], color=ERROR_COLOR, lw=3,
-                                 label="softmax / sigmoid + cross-entropy: a − y")[0],
+                                 label=t("saturation.cross_entropy"))[0],
         "zero": ax.axhline(0.0, color=TEXT_COLOR, lw=0.8),
     }
     if mark is not None:
@@ -51,8 +52,8 @@ def draw_output_error(ax, z, target: float = 1.0, mark=None) -> dict:
         artists["marks"] = ax.plot([mark, mark], values, "o", color=TEXT_COLOR, ms=8)[0]
         artists["labels"] = [ax.annotate(f"{v:+.4f}", (mark, v), textcoords="offset points", xytext=(10, 6 - 14 * k))
                              for k, v in enumerate(values)]
-    ax.set_xlabel("weighted input z of the output neuron")
-    ax.set_ylabel("output error δ = ∂C/∂z")
-    ax.set_title(f"one output neuron, target y = {target:g}")
+    ax.set_xlabel(t("saturation.xlabel"))
+    ax.set_ylabel(t("saturation.ylabel"))
+    ax.set_title(t("saturation.title", target=target))
     ax.legend(loc="center right")
     return artists

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..net import History, Trace
+from .catalogue import t
 from .palette import CMAPS, ERROR_COLOR, INPUT_COLOR, KERNEL_COLOR, OUTPUT_COLOR
 
 __all__ = [
@@ -60,12 +61,13 @@ def draw_loss(ax, history, window: int = 50, color=INPUT_COLOR, label: str = "")
         raise ValueError(f"draw_loss: window={window!r}, expected a positive integer (steps to average over)")
     window = min(window, len(history.loss))  # a run shorter than the window: one average over all of it
     x = history.epoch_of_step
-    prefix = f"{label}: " if label else ""
-    raw = ax.plot(x, history.loss, color=color, lw=0.7, alpha=0.3, label=f"{prefix}mini-batch loss" if not label else None)
+    prefix = t("training.prefix", label=label) if label else ""
+    raw = ax.plot(x, history.loss, color=color, lw=0.7, alpha=0.3,
+                  label=prefix + t("training.minibatch") if not label else None)
     smooth = ax.plot(x[window - 1 :], moving_average(history.loss, window), color=color, lw=2.5,
-                     label=f"{prefix}moving average, {window} steps")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("cross-entropy loss")
+                     label=prefix + t("training.moving", window=window))
+    ax.set_xlabel(t("training.epoch"))
+    ax.set_ylabel(t("training.loss"))
     ax.set_ylim(0, None)
     return raw + smooth
 
@@ -79,14 +81,14 @@ def draw_accuracy(ax, history, train: bool = True, color=OUTPUT_COLOR, label: st
     if len(history.val_acc) == 0:
         raise ValueError("draw_accuracy: history.val_acc is empty; train with x_val and y_val to record it")
     epochs = np.arange(1, len(history.val_acc) + 1)
-    prefix = f"{label}: " if label else ""
+    prefix = t("training.prefix", label=label) if label else ""
     lines = []
     if train:
         lines += ax.plot(epochs, 100 * history.train_acc, "o-", color=KERNEL_COLOR, lw=2.5, ms=8,
-                         label=f"{prefix}training (during the epoch)")
-    lines += ax.plot(epochs, 100 * history.val_acc, "s-", color=color, lw=2.5, ms=8, label=f"{prefix}held-out (after the epoch)")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("accuracy (%)")
+                         label=prefix + t("training.train_acc"))
+    lines += ax.plot(epochs, 100 * history.val_acc, "s-", color=color, lw=2.5, ms=8, label=prefix + t("training.val_acc"))
+    ax.set_xlabel(t("training.epoch"))
+    ax.set_ylabel(t("training.accuracy"))
     ax.set_xticks(epochs)
     return lines
 
@@ -97,10 +99,10 @@ def draw_learning_curves(ax_loss, ax_acc, history, window: int = 50) -> list:
     Returns the lines drawn (raw loss, moving average, training accuracy, held-out accuracy).
     """
     lines = draw_loss(ax_loss, history, window)
-    ax_loss.set_title("Loss per step")
+    ax_loss.set_title(t("training.loss_title"))
     ax_loss.legend()
     lines += draw_accuracy(ax_acc, history)
-    ax_acc.set_title("Accuracy per epoch")
+    ax_acc.set_title(t("training.accuracy_title"))
     ax_acc.legend(loc="lower right")
     return lines
 
@@ -121,9 +123,9 @@ def draw_run_comparison(ax_loss, ax_acc, runs: dict, window: int = 50) -> list:
     for (label, history), color in zip(runs.items(), RUN_COLORS):
         lines += draw_loss(ax_loss, history, window, color=color, label=label)
         lines += draw_accuracy(ax_acc, history, train=False, color=color, label=label)
-    ax_loss.set_title(f"Loss (moving average, {window} steps)")
+    ax_loss.set_title(t("training.compare_loss", window=window))
     ax_loss.legend()
-    ax_acc.set_title("Held-out accuracy per epoch")
+    ax_acc.set_title(t("training.compare_accuracy"))
     ax_acc.legend(loc="lower right")
     return lines
 
@@ -148,10 +150,10 @@ def draw_kernels(axes, W1, b1) -> list:
             dark = value < -0.6 * limit
             texts.append(ax.text(v, u, f"{value:.2f}", ha="center", va="center", fontsize=12,
                                  color="white" if dark else "black"))
-        ax.set_title(f"kernel {k}, bias {b1[k]:+.2f}")
+        ax.set_title(t("training.kernel", k=k, b=b1[k]))
         ax.set_xticks([])
         ax.set_yticks([])
-    axes[0].get_figure().colorbar(images[0], ax=list(axes), shrink=0.8, label="weight")
+    axes[0].get_figure().colorbar(images[0], ax=list(axes), shrink=0.8, label=t("training.weight"))
     return images + texts
 
 
@@ -170,13 +172,13 @@ def draw_feature_maps(axes, trace, label: int) -> list:
     F = trace.a1.shape[1]
     axes = _check_axes(axes, (2, F + 1), fn)
     artists = [axes[0, 0].imshow(trace.a0[0, 0], cmap=CMAPS["input"], vmin=-1, vmax=1)]
-    axes[0, 0].set_title(f"a⁰: label {label}")
+    axes[0, 0].set_title(t("training.a0", label=label))
     top = max(float(trace.a1.max()), 1e-6)  # one scale for a1 and a2: pooling keeps the values
     for c in range(F):
         artists.append(axes[0, c + 1].imshow(trace.a1[0, c], cmap=CMAPS["output"], vmin=-top, vmax=top))
-        axes[0, c + 1].set_title(f"a¹, channel {c} ({trace.a1.shape[2]} × {trace.a1.shape[3]})")
+        axes[0, c + 1].set_title(t("training.a1", c=c, h=trace.a1.shape[2], w=trace.a1.shape[3]))
         artists.append(axes[1, c + 1].imshow(trace.a2[0, c], cmap=CMAPS["output"], vmin=-top, vmax=top))
-        axes[1, c + 1].set_title(f"a², channel {c} ({trace.a2.shape[2]} × {trace.a2.shape[3]})")
+        axes[1, c + 1].set_title(t("training.a2", c=c, h=trace.a2.shape[2], w=trace.a2.shape[3]))
     for ax in axes.flat:
         ax.set_xticks([])
         ax.set_yticks([])
@@ -186,8 +188,8 @@ def draw_feature_maps(axes, trace, label: int) -> list:
     bars.set_xticks(np.arange(K))
     bars.set_ylim(0, 1)
     bars.set_yticks([0, 0.5, 1])
-    bars.set_xlabel("class")
-    bars.set_title("a⁴: probabilities")
+    bars.set_xlabel(t("training.class"))
+    bars.set_title(t("training.a4"))
     return artists
 
 
@@ -206,15 +208,15 @@ def draw_confusion(ax, confusion) -> list:
     top_off, top_on = max(int(off.max()), 1), max(int(confusion.max()), 1)
     artists = [ax.imshow(np.where(eye, confusion, np.nan), cmap=CMAPS["output"], vmin=-top_on, vmax=top_on),
                ax.imshow(np.where(off > 0, off, np.nan), cmap=CMAPS["error"], vmin=-top_off, vmax=top_off)]
-    for (t, p), count in np.ndenumerate(confusion):
+    for (true, p), count in np.ndenumerate(confusion):
         if count:
-            strong = count > 0.6 * (top_on if t == p else top_off)
-            artists.append(ax.text(p, t, str(count), ha="center", va="center", fontsize=13,
-                                   color="white" if strong else "black", fontweight="bold" if t == p else "normal"))
+            strong = count > 0.6 * (top_on if true == p else top_off)
+            artists.append(ax.text(p, true, str(count), ha="center", va="center", fontsize=13,
+                                   color="white" if strong else "black", fontweight="bold" if true == p else "normal"))
     ax.set_xticks(np.arange(K))
     ax.set_yticks(np.arange(K))
-    ax.set_xlabel("predicted digit")
-    ax.set_ylabel("true digit")
+    ax.set_xlabel(t("training.predicted"))
+    ax.set_ylabel(t("training.true"))
     return artists
 
 
@@ -236,9 +238,9 @@ def draw_mistakes(axes, images, true, predicted, confidence) -> list:
     if flat.size != M:
         raise ValueError(f"{fn}: {flat.size} Axes for {M} images; expected one Axes per image")
     drawn = []
-    for ax, image, t, p, conf in zip(flat, images, true, predicted, confidence):
+    for ax, image, true_digit, p, conf in zip(flat, images, true, predicted, confidence):
         drawn.append(ax.imshow(image, cmap=CMAPS["input"], vmin=-1, vmax=1))
-        ax.set_title(f"true {t} → {p}\n{conf:.0%}", color=ERROR_COLOR)
+        ax.set_title(t("training.mistake", t=true_digit, p=p, conf=conf), color=ERROR_COLOR)
         ax.set_xticks([])
         ax.set_yticks([])
     return drawn

@@ -11,6 +11,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
+from ..viz.catalogue import t
 from ..viz.panels import new_figure, png_bytes
 from ..viz.pooling import NAMES, draw_pooling_window, pool_all, pooling_axes
 from .base import BUTTON_STYLE, CAPTION_STYLE, GuardedCallbacks
@@ -28,12 +29,12 @@ class PoolingWindowWidget(GuardedCallbacks):
         last = self.n_windows - 1
         self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=interval, description="Play",
                                  layout=widgets.Layout(width="150px"))
-        self.slider = widgets.IntSlider(value=0, min=0, max=last, description="window", readout=True,
+        self.slider = widgets.IntSlider(value=0, min=0, max=last, description=t("pooling.slider"), readout=True,
                                         layout=widgets.Layout(width="420px"), style={"description_width": "initial"})
         self.link = widgets.jslink((self.play, "value"), (self.slider, "value"))  # Play runs in the browser
-        self.prev = widgets.Button(description="◀", tooltip="previous window", layout=widgets.Layout(width="64px"),
+        self.prev = widgets.Button(description="◀", tooltip=t("pooling.previous"), layout=widgets.Layout(width="64px"),
                                    style=BUTTON_STYLE)
-        self.next = widgets.Button(description="▶", tooltip="next window", layout=widgets.Layout(width="64px"),
+        self.next = widgets.Button(description="▶", tooltip=t("pooling.next"), layout=widgets.Layout(width="64px"),
                                    style=BUTTON_STYLE)
         self.fig = new_figure(14, 4.8)  # outside pyplot: redrawn at every step, shown as a PNG
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1400px"))
@@ -97,8 +98,7 @@ class PoolingWindowWidget(GuardedCallbacks):
         self.image.value = png_bytes(self.fig)
         self._window = k
         v = self.values
-        text = (f"window ({self.m}, {self.n}):  max {v['max']:.2f}   average {v['average']:.2f}   "
-                f"L2 {v['L2']:.2f}")
+        text = t("pooling.caption", m=self.m, n=self.n, **v)
         self.caption.value = f'<div style="{CAPTION_STYLE}; font-weight:bold">{html.escape(text)}</div>'
 
 
