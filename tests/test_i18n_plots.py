@@ -1,6 +1,6 @@
 """The notebooks' own static plots in Chinese (issue 12): every word they draw comes from the catalogue.
 
-Each public draw function of the notebook plot modules (bplib.viz.coevolution, convlayer, errormaps,
+Each public draw function of the notebook plot modules (bplib.viz.plots.coevolution, convlayer, errormaps,
 fields, grids, heads, learning, legend, params, pool_derivative, pooling, regularize, saturation,
 training) and the pooling widget's caption is drawn in "zh" with matplotlib's missing-glyph warning
 turned into an error, and must show Chinese; drawn in "en" it must show none. CASES below is also
@@ -23,7 +23,7 @@ import bplib as bp  # noqa: E402
 from bplib.lang import get_language, language, set_language  # noqa: E402
 from bplib.receptive import Layer  # noqa: E402
 from bplib.regularize import channel_dropout_forward, dropout_forward  # noqa: E402
-from bplib.viz import (  # noqa: E402
+from bplib.viz.plots import (  # noqa: E402
     coevolution,
     convlayer,
     errormaps,

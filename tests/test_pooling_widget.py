@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from bplib.viz.panels import new_figure
-from bplib.viz.pooling import draw_pooled_channels, draw_pooling_window, draw_poolings, pool_all, pooling_axes
+from bplib.viz.plots.pooling import draw_pooled_channels, draw_pooling_window, draw_poolings, pool_all, pooling_axes
 from bplib.widgets.pooling import pooling_window_widget
 
 matplotlib.use("Agg")

@@ -1,4 +1,4 @@
-"""bplib.viz.grids (numbered value grids, a sum of maps) and bplib.viz.learning (a kernel converging)."""
+"""bplib.viz.plots.grids (numbered value grids, a sum of maps) and bplib.viz.plots.learning (a kernel converging)."""
 
 import matplotlib
 
@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from bplib.viz.grids import draw_map_sum, draw_value_grid  # noqa: E402
-from bplib.viz.learning import draw_kernel_history, snapshot_steps  # noqa: E402
+from bplib.viz.plots.grids import draw_map_sum, draw_value_grid  # noqa: E402
+from bplib.viz.plots.learning import draw_kernel_history, snapshot_steps  # noqa: E402
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from bplib.viz.errormaps import draw_error_map, draw_flat_vector  # noqa: E402
-from bplib.viz.pool_derivative import draw_derivative_pattern, draw_value_grid  # noqa: E402
-from bplib.viz.saturation import draw_output_error, output_errors  # noqa: E402
+from bplib.viz.plots.errormaps import draw_error_map, draw_flat_vector  # noqa: E402
+from bplib.viz.plots.pool_derivative import draw_derivative_pattern, draw_value_grid  # noqa: E402
+from bplib.viz.plots.saturation import draw_output_error, output_errors  # noqa: E402
 
 
 @pytest.fixture

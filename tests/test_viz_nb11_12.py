@@ -11,10 +11,10 @@ import pytest  # noqa: E402
 import bplib as bp  # noqa: E402
 from bplib.receptive import Layer, receptive_fields  # noqa: E402
 from bplib.regularize import DropCache, channel_dropout_forward, dropblock_forward, dropout_forward  # noqa: E402
-from bplib.viz.fields import draw_field_growth, draw_traced_fields  # noqa: E402
-from bplib.viz.params import draw_fc_shares  # noqa: E402
-from bplib.viz.regularize import draw_correlation, draw_drop_masks  # noqa: E402
-from bplib.viz.training import (  # noqa: E402
+from bplib.viz.plots.fields import draw_field_growth, draw_traced_fields  # noqa: E402
+from bplib.viz.plots.params import draw_fc_shares  # noqa: E402
+from bplib.viz.plots.regularize import draw_correlation, draw_drop_masks  # noqa: E402
+from bplib.viz.plots.training import (  # noqa: E402
     draw_accuracy,
     draw_confusion,
     draw_feature_maps,
@@ -46,7 +46,7 @@ def _history(seed=0, steps_per_epoch=10, epochs=3):
     return bp.History(loss, rng.random(epochs), rng.random(epochs), steps_per_epoch, 0.0)
 
 
-# --- notebook 11: bplib.viz.training ---------------------------------------------------------
+# --- notebook 11: bplib.viz.plots.training ---------------------------------------------------------
 
 
 def test_moving_average_is_the_mean_of_each_window():
@@ -176,7 +176,7 @@ def test_draw_mistakes_titles_each_image():
         draw_mistakes(axes, images, np.zeros(2, int), np.zeros(2, int), np.zeros(1))
 
 
-# --- notebook 12: bplib.viz.fields, params, regularize ----------------------------------------
+# --- notebook 12: bplib.viz.plots.fields, params, regularize ----------------------------------------
 
 
 def test_draw_traced_fields_boxes_have_the_closed_form_size(ax):

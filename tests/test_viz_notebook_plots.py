@@ -8,10 +8,16 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from bplib.viz import CHANNEL_COLORS
-from bplib.viz.coevolution import draw_kernel_epochs, draw_mix_matrix, plot_feature_bands, plot_layer_change, plot_shift_changes
-from bplib.viz.convlayer import draw_channels, draw_feature_maps, draw_receptive_windows
-from bplib.viz.heads import draw_class_templates, draw_flatten_index_map, plot_shift_curves
-from bplib.viz.legend import draw_palette_legend
+from bplib.viz.plots.coevolution import (
+    draw_kernel_epochs,
+    draw_mix_matrix,
+    plot_feature_bands,
+    plot_layer_change,
+    plot_shift_changes,
+)
+from bplib.viz.plots.convlayer import draw_channels, draw_feature_maps, draw_receptive_windows
+from bplib.viz.plots.heads import draw_class_templates, draw_flatten_index_map, plot_shift_curves
+from bplib.viz.plots.legend import draw_palette_legend
 
 matplotlib.use("Agg")
 

@@ -18,9 +18,8 @@ state, so they cannot disagree. Imports matplotlib, never ipywidgets.
     flatten.py    the flatten order (S5)
     catalogue.py  every word drawn, in English and Chinese (t(key)); fonts/ the bundled CJK subset
 
-The notebooks' static plots (each ``draw_*(ax, ...)`` returning its artists), one module per topic:
-legend, convlayer (01), pooling (02), heads (03), coevolution (04), saturation (05), errormaps and
-pool_derivative (06-07), grids and learning (08-10), training (11), fields, params, regularize (12).
+plots/ holds the notebooks' static plots (each ``draw_*(ax, ...)`` returning its artists), one
+module per topic, from the legend of notebook 00 to the dropout masks of notebook 12.
 
 The palette and primitives are importable from here (``from bplib.viz import CMAPS``);
 the drawing functions too (``bplib.viz.draw_unpool``), imported on first use.

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..viz.catalogue import t
 from ..viz.panels import new_figure, png_bytes
-from ..viz.pooling import NAMES, draw_pooling_window, pool_all, pooling_axes
+from ..viz.plots.pooling import NAMES, draw_pooling_window, pool_all, pooling_axes
 from .base import BUTTON_STYLE, CAPTION_STYLE, GuardedCallbacks
 
 __all__ = ["PoolingWindowWidget", "pooling_window_widget"]

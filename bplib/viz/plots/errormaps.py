@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .catalogue import t
-from .palette import CHANNEL_COLORS, GRADIENT_CMAP, HIGHLIGHT_COLOR, TEXT_COLOR
-from .panels import sym_limit
+from ..catalogue import t
+from ..palette import CHANNEL_COLORS, GRADIENT_CMAP, HIGHLIGHT_COLOR, TEXT_COLOR
+from ..panels import sym_limit
 
 
 def draw_flat_vector(ax, flat, n_channels: int, mark=None) -> dict:

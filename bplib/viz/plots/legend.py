@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .catalogue import TEXT, t
-from .palette import CMAPS
-from .panels import text_colors
+from ..catalogue import TEXT, t
+from ..palette import CMAPS
+from ..panels import text_colors
 
 __all__ = ["draw_palette_legend"]
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array, check_int
-from ..pool import avgpool2d_forward, l2pool2d_forward, maxpool2d_forward
-from .catalogue import t
-from .palette import ACCENT_COLOR, CMAPS
-from .panels import MapPanel, check_drawable
+from ..._checks import as_float_array, check_int
+from ...pool import avgpool2d_forward, l2pool2d_forward, maxpool2d_forward
+from ..catalogue import t
+from ..palette import ACCENT_COLOR, CMAPS
+from ..panels import MapPanel, check_drawable
 
 __all__ = ["pool_all", "pooling_axes", "draw_poolings", "draw_pooling_window", "draw_pooled_channels"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .catalogue import t
-from .palette import KERNEL_COLOR, OUTPUT_COLOR
+from ..catalogue import t
+from ..palette import KERNEL_COLOR, OUTPUT_COLOR
 
 __all__ = ["draw_fc_shares"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from ..regularize import DropCache
-from .catalogue import t
-from .palette import CMAPS, ERROR_COLOR, INPUT_COLOR
+from ...regularize import DropCache
+from ..catalogue import t
+from ..palette import CMAPS, ERROR_COLOR, INPUT_COLOR
 
 __all__ = ["draw_correlation", "draw_drop_masks"]
 

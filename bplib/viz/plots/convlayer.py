@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .._checks import as_float_array, check_int
-from .catalogue import t
-from .palette import CMAPS, MAX_CHANNELS
-from .panels import text_colors
+from ..._checks import as_float_array, check_int
+from ..catalogue import t
+from ..palette import CMAPS, MAX_CHANNELS
+from ..panels import text_colors
 
 __all__ = ["draw_receptive_windows", "draw_feature_maps", "draw_channels"]
 

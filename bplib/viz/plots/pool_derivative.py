@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .catalogue import t
-from .palette import ACCENT_COLOR, CMAPS, EMPTY_COLOR, GRADIENT_CMAP, TEXT_COLOR
+from ..catalogue import t
+from ..palette import ACCENT_COLOR, CMAPS, EMPTY_COLOR, GRADIENT_CMAP, TEXT_COLOR
 
 FRACTIONS = {0.0: "0", 1.0: "1", 0.25: "¼", 0.5: "½"}
 

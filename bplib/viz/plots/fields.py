@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from ..receptive import receptive_fields, trace_receptive_field
-from .catalogue import t
-from .palette import CMAPS, ERROR_COLOR, INPUT_COLOR, KERNEL_COLOR, OUTPUT_COLOR
+from ...receptive import receptive_fields, trace_receptive_field
+from ..catalogue import t
+from ..palette import CMAPS, ERROR_COLOR, INPUT_COLOR, KERNEL_COLOR, OUTPUT_COLOR
 
 __all__ = ["draw_traced_fields", "draw_field_growth"]
 

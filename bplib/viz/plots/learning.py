@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .catalogue import t
+from ..catalogue import t
+from ..palette import CMAPS, ERROR_COLOR
+from ..panels import sym_limit
 from .grids import draw_value_grid
-from .palette import CMAPS, ERROR_COLOR
-from .panels import sym_limit
 
 
 def snapshot_steps(n_steps: int, n_shown: int) -> list:

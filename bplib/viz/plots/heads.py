@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .._checks import as_float_array
-from .catalogue import t
-from .palette import CHANNEL_COLORS, CMAPS, ERROR_COLOR, INPUT_COLOR, KERNEL_COLOR, MAX_CHANNELS, OUTPUT_COLOR
+from ..._checks import as_float_array
+from ..catalogue import t
+from ..palette import CHANNEL_COLORS, CMAPS, ERROR_COLOR, INPUT_COLOR, KERNEL_COLOR, MAX_CHANNELS, OUTPUT_COLOR
 
 __all__ = ["draw_flatten_index_map", "draw_class_templates", "plot_shift_curves"]
 

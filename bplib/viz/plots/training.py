@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..net import History, Trace
-from .catalogue import t
-from .palette import CMAPS, ERROR_COLOR, INPUT_COLOR, KERNEL_COLOR, OUTPUT_COLOR
+from ...net import History, Trace
+from ..catalogue import t
+from ..palette import CMAPS, ERROR_COLOR, INPUT_COLOR, KERNEL_COLOR, OUTPUT_COLOR
 
 __all__ = [
     "moving_average", "draw_loss", "draw_accuracy", "draw_learning_curves", "draw_run_comparison",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..layers import sigmoid, sigmoid_prime
-from .catalogue import t
-from .palette import ERROR_COLOR, INPUT_COLOR, TEXT_COLOR
+from ...layers import sigmoid, sigmoid_prime
+from ..catalogue import t
+from ..palette import ERROR_COLOR, INPUT_COLOR, TEXT_COLOR
 
 
 def output_errors(z, target: float = 1.0) -> dict:

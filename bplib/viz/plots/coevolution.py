@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array
-from .catalogue import t
-from .palette import CMAPS, ERROR_COLOR, INPUT_COLOR, KERNEL_COLOR, OUTPUT_COLOR
+from ..._checks import as_float_array
+from ..catalogue import t
+from ..palette import CMAPS, ERROR_COLOR, INPUT_COLOR, KERNEL_COLOR, OUTPUT_COLOR
 
 __all__ = ["draw_kernel_epochs", "plot_layer_change", "plot_feature_bands", "draw_mix_matrix", "plot_shift_changes"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from ..steps.base import fmt_number
-from .palette import GRADIENT_CMAP, HIGHLIGHT_COLOR, TEXT_COLOR
-from .panels import sym_limit
+from ...steps.base import fmt_number
+from ..palette import GRADIENT_CMAP, HIGHLIGHT_COLOR, TEXT_COLOR
+from ..panels import sym_limit
 
 MAX_GRID_SIDE = 12  # more rows or columns than this and the numbers no longer fit a cell
 
