@@ -93,6 +93,31 @@ grade: $(VENV)/.installed-classroom
 notebooks: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NOTEBOOKS) $(NBVAL)
 
+## site: the course as a static website in site/ (English, and Chinese for every twin in notebooks/zh/), from the
+## notebooks' stored outputs; offline (MathJax, fonts, scripts and search served by the site itself). Launch links:
+## `make site SITE_HUB_URL=https://hub.example.org [SITE_REPO_URL=git-url] SITE_BINDER_URL=https://mybinder.org/v2/gh/ORG/REPO/main`
+## site-test: build it and open every page in headless chromium with other hosts blocked (axe-core, math, images,
+## links, language switch); screenshots in site-screens/
+.PHONY: site site-test
+SITE_HUB_URL ?=
+SITE_BINDER_URL ?=
+SITE_REPO_URL ?= $(shell git config --get remote.origin.url 2>/dev/null)
+SITE_BRANCH ?= main
+MATHJAX := $(VENV)/node/node_modules/mathjax/es5/tex-chtml.js
+$(MATHJAX): | $(BIN)/python
+	npm install --prefix $(VENV)/node --no-audit --no-fund mathjax@3.2.2
+$(VENV)/.installed-site: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[site]'
+	@touch $@ $(VENV)/.installed
+site: $(VENV)/.installed-site $(MATHJAX)
+	SITE_HUB_URL='$(SITE_HUB_URL)' SITE_BINDER_URL='$(SITE_BINDER_URL)' SITE_REPO_URL='$(SITE_REPO_URL)' \
+	  SITE_BRANCH='$(SITE_BRANCH)' $(BIN)/python tools/site/build.py --out site
+site-test: site $(VENV)/.installed-test
+	command -v chromium || (apt-get update && apt-get install -y chromium)
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || (apt-get update && apt-get install -y fonts-noto-cjk)  # the zh pages
+	$(BIN)/python -m pip install -q -e '.[test,browser,site]'
+	BPLIB_SITE_TEST=1 BPLIB_SITE_BUILT=1 $(BIN)/python -m pytest -p no:xdist tests/site -v -rx
+
 ## figures: regenerate every file in figures/ from the registry in bplib/figures/registry.py (fixed seed, byte-stable)
 .PHONY: figures
 figures: $(VENV)/.installed
