@@ -320,14 +320,17 @@ def test_the_subset_tool_reads_the_string_literals_of_zh_notebook_code(tmp_path)
     (tmp_path / "a.ipynb").write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
     assert tool.notebook_characters(tmp_path) == "".join(sorted("龟兔赛跑：鹤鹿"))
     assert tool.code_string_literals("title = (") == []  # a cell that does not tokenize gives nothing, not an error
+    assert tool.code_string_literals('show_figure(fig, alt="替代文字")\nax.set_title("标题")') == ['"标题"']
     assert set(tool.notebook_characters()) <= set(tool.catalogue_characters())
 
 
 def _literals(source: str) -> str:
     """Every str constant of a code cell, read with ast (a route independent of the tool's tokenizer)."""
     code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
-    return "".join(node.value for node in ast.walk(ast.parse(code))
-                   if isinstance(node, ast.Constant) and isinstance(node.value, str))
+    tree = ast.parse(code)
+    alt = {id(n) for k in ast.walk(tree) if isinstance(k, ast.keyword) and k.arg == "alt" for n in ast.walk(k.value)}
+    return "".join(node.value for node in ast.walk(tree)  # alt text is read aloud, never drawn: no glyph needed
+                   if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in alt)
 
 
 def test_every_chinese_string_literal_of_the_zh_notebooks_has_a_glyph():

@@ -17,7 +17,7 @@ LAYERS = ("steps", "viz", "widgets", "figures", "exercises")
 ALLOWED = {
     "core": (set(), {"matplotlib", "ipywidgets", "PIL", "IPython"}),
     "steps": ({"core", "steps"}, {"matplotlib", "ipywidgets", "PIL", "IPython"}),
-    "viz": ({"core", "steps", "viz"}, {"ipywidgets", "IPython"}),
+    "viz": ({"core", "steps", "viz"}, {"ipywidgets"}),  # IPython.display only in viz.show (alt text)
     "widgets": ({"core", "steps", "viz", "widgets"}, set()),
     "figures": ({"core", "steps", "viz", "figures"}, {"ipywidgets", "IPython"}),
     "exercises": ({"core", "exercises"}, {"matplotlib", "ipywidgets"}),

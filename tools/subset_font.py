@@ -44,15 +44,20 @@ CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")  # CJK ideographs
 def code_string_literals(source: str) -> list:
     """The string literals (f-strings included) of one code cell's Python source, as written; [] if it does not tokenize.
 
-    IPython magics (%matplotlib, !pip) are skipped line by line; comments are not string literals.
+    IPython magics (%matplotlib, !pip) are skipped line by line; comments are not string literals;
+    the value of an ``alt=`` keyword (alt text, never drawn) is left out.
     """
     if not isinstance(source, str):
         raise TypeError(f"code_string_literals: source must be a str, got {type(source).__name__}")
     lines = "".join(line if not line.lstrip().startswith(("%", "!")) else "\n" for line in source.splitlines(True))
     try:
-        return [tok.string for tok in tokenize.generate_tokens(io.StringIO(lines).readline) if tok.type == tokenize.STRING]
+        tokens = [tok for tok in tokenize.generate_tokens(io.StringIO(lines).readline)
+                  if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)]
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return []
+    # alt="…" (show_figure's alt text) is read by a screen reader, never drawn: it needs no glyph
+    return [tok.string for i, tok in enumerate(tokens) if tok.type == tokenize.STRING
+            and not (i >= 2 and tokens[i - 1].string == "=" and tokens[i - 2].string == "alt")]
 
 
 def notebook_characters(folder=ZH_NOTEBOOKS) -> str:
