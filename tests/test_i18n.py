@@ -321,6 +321,8 @@ def test_the_subset_tool_reads_the_string_literals_of_zh_notebook_code(tmp_path)
     assert tool.notebook_characters(tmp_path) == "".join(sorted("龟兔赛跑：鹤鹿"))
     assert tool.code_string_literals("title = (") == []  # a cell that does not tokenize gives nothing, not an error
     assert tool.code_string_literals('show_figure(fig, alt="替代文字")\nax.set_title("标题")') == ['"标题"']
+    assert tool.code_string_literals('show_figure(fig, alt=("第一段"\n    "第二段"))\nprint("标签")') == ['"标签"']
+    assert tool.code_string_literals('show_figure(fig, alt="一" "二")\nx = "三"') == ['"三"']
     assert set(tool.notebook_characters()) <= set(tool.catalogue_characters())
 
 

@@ -145,3 +145,19 @@ def test_the_backward_pass_map_is_registered_and_shown():
     for prefix in ("06", "07"):
         path = next(p for p in NOTEBOOKS if p.name.startswith(prefix))
         assert "../figures/backward_pass." in path.read_text(encoding="utf-8"), f"{path.name} does not show backward_pass"
+
+
+ALL_EDITIONS = NOTEBOOKS + sorted((ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", ALL_EDITIONS, ids=lambda p: "/".join(p.parts[-2:]))
+def test_every_plot_output_has_alt_text(path):
+    """Every PNG a cell outputs carries an alt text in its display metadata (bplib.viz.show.show_figure)."""
+    missing = []
+    for i, cell in enumerate(_load(path)["cells"]):
+        for out in cell.get("outputs", []):
+            if "image/png" in out.get("data", {}):
+                alt = out.get("metadata", {}).get("image/png", {}).get("alt", "")
+                if len(alt.strip()) < 10:
+                    missing.append(i)
+    assert not missing, f"cells {missing} output a PNG without alt text (use show_figure(fig, alt=...))"

@@ -55,9 +55,21 @@ def code_string_literals(source: str) -> list:
                   if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)]
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return []
-    # alt="…" (show_figure's alt text) is read by a screen reader, never drawn: it needs no glyph
-    return [tok.string for i, tok in enumerate(tokens) if tok.type == tokenize.STRING
-            and not (i >= 2 and tokens[i - 1].string == "=" and tokens[i - 2].string == "alt")]
+    # alt="…" (show_figure's alt text, maybe several implicitly joined pieces, maybe in parentheses) is read by a
+    # screen reader, never drawn: it needs no glyph
+    literals, i = [], 0
+    while i < len(tokens):
+        if tokens[i].string == "alt" and i + 1 < len(tokens) and tokens[i + 1].string == "=":
+            i += 2
+            wrapped = i < len(tokens) and tokens[i].string == "("
+            i += wrapped
+            while i < len(tokens) and tokens[i].type == tokenize.STRING:
+                i += 1
+            continue
+        if tokens[i].type == tokenize.STRING:
+            literals.append(tokens[i].string)
+        i += 1
+    return literals
 
 
 def notebook_characters(folder=ZH_NOTEBOOKS) -> str:

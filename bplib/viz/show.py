@@ -26,8 +26,13 @@ def show_figure(fig, alt: str) -> None:
     if not MIN_ALT <= len(text) <= MAX_ALT:
         raise ValueError(f"show_figure: alt must describe the picture in {MIN_ALT} to {MAX_ALT} characters, "
                          f"got {len(text)} ({text!r})")
+    import contextlib
+
     import matplotlib.pyplot as plt
     from IPython.display import display  # only where a notebook shows it
+
+    with contextlib.suppress(ImportError):  # a Figure made without pyplot (viz.panels.new_figure) before any pyplot
+        import matplotlib_inline.backend_inline  # noqa: F401  (importing it registers the kernel's PNG formatter)
 
     display(fig, metadata={"image/png": {"alt": text}})
     plt.close(fig)
