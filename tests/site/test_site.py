@@ -171,8 +171,6 @@ def test_static_figures_and_site_images_have_alt_text(visits):
     assert not bad, f"images without a meaningful alt: {bad}"
 
 
-@pytest.mark.xfail(strict=True, reason="plot outputs carry no alt text yet: the notebooks' plots must set it through IPython "
-                   "display metadata (display(fig, metadata={'image/png': {'alt': ...}})), see issue 14's report")
 def test_plot_outputs_have_alt_text(visits):
     light, _, _ = visits
     bad = _alt_problems(light)
