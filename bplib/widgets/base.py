@@ -60,6 +60,31 @@ class GuardedCallbacks:
             self.output.append_stderr(text)
             self.caption.value = f'<div style="{CAPTION_STYLE}; color:{ERROR_COLOR}">error: {html.escape(repr(e))}</div>'
 
+    def _step_controls(self, last: int, interval: int, slider_label: str = "step", previous: str = "previous step",
+                       following: str = "next step", slider_width: str = "480px") -> widgets.HBox:
+        """Play, ◀, slider, ▶ over steps 0 .. last, plus the caption and output areas.
+
+        The slider calls ``self._show(k)`` and ◀ ▶ call ``self._move(±1)``, all through
+        ``_guarded``; Play drives the slider with jslink and, where jslink is missing, from the
+        kernel (link_play). Returns the HBox of controls.
+        """
+        self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=interval, description="Play",
+                                 layout=widgets.Layout(width="150px"))
+        self.slider = widgets.IntSlider(value=0, min=0, max=last, description=slider_label, readout=True,
+                                        layout=widgets.Layout(width=slider_width), style={"description_width": "initial"})
+        self.link = link_play(self.play, self.slider, self._guarded)  # jslink, and a kernel path where it is missing
+        self.prev = widgets.Button(description="◀", tooltip=previous, layout=widgets.Layout(width="64px"),
+                                   style=BUTTON_STYLE)
+        self.next = widgets.Button(description="▶", tooltip=following, layout=widgets.Layout(width="64px"),
+                                   style=BUTTON_STYLE)
+        self.caption = widgets.HTML()
+        self.output = widgets.Output()  # tracebacks from callbacks, never swallowed
+        self.errors: list[str] = []
+        self.slider.observe(lambda change: self._guarded(self._show, change["new"]), names="value")
+        self.prev.on_click(lambda _: self._guarded(self._move, -1))
+        self.next.on_click(lambda _: self._guarded(self._move, 1))
+        return widgets.HBox([self.play, self.prev, self.slider, self.next])
+
 
 class StepWidget(GuardedCallbacks):
     """A state sequence shown step by step.
@@ -97,22 +122,7 @@ class StepWidget(GuardedCallbacks):
         width, _ = self.drawing.fig.canvas.get_width_height()
         last = steps.n_steps - 1
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=f"{width}px"))
-        self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=interval, description="Play",
-                                 layout=widgets.Layout(width="150px"))
-        self.slider = widgets.IntSlider(value=0, min=0, max=last, description="step", readout=True,
-                                        layout=widgets.Layout(width="480px"), style={"description_width": "initial"})
-        self.link = link_play(self.play, self.slider, self._guarded)  # jslink, and a kernel path where it is missing
-        self.prev = widgets.Button(description="◀", tooltip="previous step", layout=widgets.Layout(width="64px"),
-                                   style=BUTTON_STYLE)
-        self.next = widgets.Button(description="▶", tooltip="next step", layout=widgets.Layout(width="64px"),
-                                   style=BUTTON_STYLE)
-        self.caption = widgets.HTML()
-        self.output = widgets.Output()  # tracebacks from callbacks, never swallowed
-        self.errors: list[str] = []
-        self.slider.observe(lambda change: self._guarded(self._show, change["new"]), names="value")
-        self.prev.on_click(lambda _: self._guarded(self._move, -1))
-        self.next.on_click(lambda _: self._guarded(self._move, 1))
-        controls = widgets.HBox([self.play, self.prev, self.slider, self.next])
+        controls = self._step_controls(last, interval)
         self.box = widgets.VBox([controls, self.image, self.caption, self.output])
         self.box.add_class("bplib-step-widget")
         self._step = None

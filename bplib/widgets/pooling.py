@@ -14,7 +14,7 @@ import numpy as np
 from ..viz.catalogue import t
 from ..viz.panels import new_figure, png_bytes
 from ..viz.plots.pooling import NAMES, draw_pooling_window, pool_all, pooling_axes
-from .base import BUTTON_STYLE, CAPTION_STYLE, GuardedCallbacks
+from .base import CAPTION_STYLE, GuardedCallbacks
 
 __all__ = ["PoolingWindowWidget", "pooling_window_widget"]
 
@@ -27,24 +27,10 @@ class PoolingWindowWidget(GuardedCallbacks):
         self.a1, self.size, self.stride = np.array(a1, dtype=np.float64), size, stride
         self.n_windows = self.pooled["max"].size
         last = self.n_windows - 1
-        self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=interval, description="Play",
-                                 layout=widgets.Layout(width="150px"))
-        self.slider = widgets.IntSlider(value=0, min=0, max=last, description=t("pooling.slider"), readout=True,
-                                        layout=widgets.Layout(width="420px"), style={"description_width": "initial"})
-        self.link = widgets.jslink((self.play, "value"), (self.slider, "value"))  # Play runs in the browser
-        self.prev = widgets.Button(description="◀", tooltip=t("pooling.previous"), layout=widgets.Layout(width="64px"),
-                                   style=BUTTON_STYLE)
-        self.next = widgets.Button(description="▶", tooltip=t("pooling.next"), layout=widgets.Layout(width="64px"),
-                                   style=BUTTON_STYLE)
+        controls = self._step_controls(last, interval, t("pooling.slider"), t("pooling.previous"), t("pooling.next"),
+                                       slider_width="420px")
         self.fig = new_figure(14, 4.8)  # outside pyplot: redrawn at every step, shown as a PNG
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1400px"))
-        self.caption = widgets.HTML()
-        self.output = widgets.Output()  # tracebacks from callbacks, never swallowed
-        self.errors: list[str] = []
-        self.slider.observe(lambda change: self._guarded(self._show, change["new"]), names="value")
-        self.prev.on_click(lambda _: self._guarded(self._move, -1))
-        self.next.on_click(lambda _: self._guarded(self._move, 1))
-        controls = widgets.HBox([self.play, self.prev, self.slider, self.next])
         self.box = widgets.VBox([controls, self.image, self.caption, self.output])
         self._window = None
         self._show(0)
