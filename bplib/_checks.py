@@ -162,6 +162,19 @@ def check_real(value, name: str, fn: str, low: float = -math.inf, high: float = 
     return v
 
 
+def as_labels(y, fn: str, name: str = "y") -> np.ndarray:
+    """Class labels y as an integer ndarray; TypeError / ValueError naming fn and name otherwise (shape is the caller's)."""
+    if not isinstance(y, (np.ndarray, list, tuple)):
+        raise TypeError(f"{fn}: labels {name} must be an array of integers, got {type(y).__name__}")
+    try:
+        y = np.asarray(y)
+    except (ValueError, TypeError, OverflowError) as e:
+        raise ValueError(f"{fn}: labels {name} are not a 1-D array of integers ({e})") from None
+    if not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"{fn}: labels {name} must be integers, got dtype {y.dtype} ({name}.shape={y.shape})")
+    return y
+
+
 def check_bool(value, name: str, fn: str) -> bool:
     """True or False (NumPy bools too), or raise TypeError."""
     if not isinstance(value, (bool, np.bool_)):

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import QUIET, as_float_array, check_int, finite_result, private
+from ._checks import QUIET, as_float_array, as_labels, check_int, finite_result, private
 
 __all__ = [
     "DenseCache",
@@ -154,14 +154,7 @@ def softmax_cross_entropy(logits, y):
         raise ValueError(f"{fn}: empty batch (logits.shape={logits.shape})")
     if K == 0:
         raise ValueError(f"{fn}: no classes (logits.shape={logits.shape}); expected at least one column")
-    if not isinstance(y, (np.ndarray, list, tuple)):
-        raise TypeError(f"{fn}: labels y must be an array of integers, got {type(y).__name__}")
-    try:
-        y = np.asarray(y)
-    except (ValueError, TypeError, OverflowError) as e:
-        raise ValueError(f"{fn}: labels y are not a 1-D array of integers ({e})") from None
-    if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"{fn}: labels y must be integers, got dtype {y.dtype} (y.shape={y.shape})")
+    y = as_labels(y, fn)
     if y.shape != (N,):
         raise ValueError(f"{fn}: labels y.shape={y.shape} != ({N},) (one label per row of logits.shape={logits.shape})")
     if y.min() < 0 or y.max() >= K:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from ._checks import as_float_array, check_alloc, check_int, check_real, nbytes
+from ._checks import as_float_array, as_labels, check_alloc, check_int, check_real, nbytes
 from .conv import conv2d_backward, conv2d_forward
 from .layers import (
     dense_backward,
@@ -163,14 +163,7 @@ class ArticleNet:
         return as_float_array(x.astype(self.dtype, copy=False), name, fn)  # now the NaN/inf check
 
     def _check_y(self, y, N: int, fn: str, name: str = "y") -> np.ndarray:
-        if not isinstance(y, (np.ndarray, list, tuple)):
-            raise TypeError(f"{fn}: labels {name} must be an array of integers, got {type(y).__name__}")
-        try:
-            y = np.asarray(y)
-        except (ValueError, TypeError, OverflowError) as e:
-            raise ValueError(f"{fn}: labels {name} are not a 1-D array of integers ({e})") from None
-        if not np.issubdtype(y.dtype, np.integer):
-            raise TypeError(f"{fn}: labels {name} must be integers, got dtype {y.dtype} ({name}.shape={y.shape})")
+        y = as_labels(y, fn, name)
         if y.shape != (N,):
             raise ValueError(f"{fn}: {name}.shape={y.shape}, expected ({N},): one label per image")
         K = self.W4.shape[0]
