@@ -7,7 +7,6 @@ this folder (--ignore=tests/browser).
 import json
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,11 +15,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from chromium import launched_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 SCREENS = ROOT / "browser-screens"
 
 
@@ -99,14 +96,8 @@ def notebook7_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launched_chromium() as b:
+        yield b
 
 
 @pytest.fixture(scope="session")

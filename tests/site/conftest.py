@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,13 +19,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from chromium import launched_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
 SCREENS = ROOT / "site-screens"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -76,14 +73,8 @@ def server(site):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launched_chromium() as b:
+        yield b
 
 
 def _offline_context(browser, base: str, blocked: list, **kwargs):
